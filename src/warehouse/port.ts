@@ -1,0 +1,36 @@
+/**
+ * The warehouse port: the one path through which Tidemark reads and writes customer data.
+ * Values are always bound as parameters; identifiers come from the schema definition.
+ * Later, row scopes and PII masking wrap this port, so nothing may talk to DuckDB around it.
+ */
+export type SqlValue = string | number | boolean | bigint | null;
+export type Row = Record<string, unknown>;
+
+export interface Column {
+  readonly name: string;
+  readonly type: string;
+}
+
+export interface QueryResult {
+  readonly columns: readonly Column[];
+  readonly rows: Row[];
+}
+
+export interface Warehouse {
+  readonly path: string;
+  readonly readOnly: boolean;
+  query(sql: string, params?: readonly SqlValue[]): Promise<QueryResult>;
+  /** Runs a statement and returns the number of rows it changed (0 for DDL). */
+  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /** Yields batches of rows without materialising the whole result. */
+  stream(sql: string, params?: readonly SqlValue[]): AsyncIterable<Row[]>;
+  /** Bulk-appends rows to a table, column order as in the table. */
+  append(table: string, rows: readonly (readonly SqlValue[])[]): Promise<void>;
+  /** Runs fn inside one transaction: all of it is committed, or none. */
+  transaction<T>(fn: (tx: Warehouse) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export class WarehouseError extends Error {
+  override readonly name = 'WarehouseError';
+}
