@@ -14,6 +14,7 @@ export interface RuleLog {
   readonly rule: string;
   readonly field?: string;
   readonly count: number;
+  readonly detail?: string;
   readonly examples: readonly { line: number | null; before: string | null; after: string | null }[];
 }
 

@@ -132,7 +132,8 @@ export async function openWarehouse(opts: OpenOptions): Promise<Warehouse> {
     if (readOnly && !existsSync(path)) throw new WarehouseError(`warehouse ${path} does not exist; create one with \`tidemark demo\` or \`tidemark import\``);
     if (!readOnly) mkdirSync(dirname(path), { recursive: true });
   }
-  const config: Record<string, string> = { preserve_insertion_order: 'true' };
+  // Imports of 10M-row files must stay under 2 GB RSS: DuckDB spills to <db>.tmp beyond this limit.
+  const config: Record<string, string> = { preserve_insertion_order: 'true', memory_limit: process.env.TIDEMARK_MEMORY_LIMIT ?? '1GB' };
   if (readOnly) {
     config.access_mode = 'READ_ONLY';
     config.enable_external_access = 'false';

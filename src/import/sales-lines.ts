@@ -1,0 +1,98 @@
+import { entity } from '../schema/index.js';
+import type { Warehouse } from '../warehouse/index.js';
+import { entityProjection } from './rows.js';
+import type { RuleLog } from './types.js';
+
+function must(name: string) {
+  const e = entity(name);
+  if (!e) throw new Error(`schema has no ${name}`);
+  return e;
+}
+
+/**
+ * Splits cleaned sales lines (tm_clean rows without a quarantine reason) into tm_src_orders,
+ * tm_src_items, tm_src_products and tm_src_returns. A line is a return when its quantity is negative
+ * or its order id carries a cancellation marker (a leading "C", as in the UCI Online Retail export)
+ * or its status says cancelled/refunded. Line numbers count the order's lines in file order, so a
+ * re-import of the same file maps every line to the same order item.
+ */
+export async function splitSalesLines(wh: Warehouse, present: readonly string[], rowFlags: string): Promise<RuleLog[]> {
+  const has = (f: string) => present.includes(f);
+  const amount = has('amount') && has('unit_price') ? 'coalesce(amount, round(quantity * unit_price, 2))' : has('amount') ? 'amount' : 'round(quantity * unit_price, 2)';
+  const cancelled = [`regexp_matches(order_id, '^[Cc][0-9]')`, has('status') ? `coalesce(status IN ('cancelled', 'refunded'), false)` : undefined].filter(Boolean).join(' OR ');
+  await wh.run(
+    `CREATE OR REPLACE TEMP TABLE tm_lines AS
+     SELECT * EXCLUDE (_flags, __h), (${amount})::DECIMAL(18,2) AS __amount, (quantity < 0 OR ${cancelled}) AS __return,
+            row_number() OVER (PARTITION BY order_id ORDER BY __line) AS line_no,
+            list_concat(_flags, ${rowFlags}, CASE WHEN row_number() OVER (PARTITION BY __h ORDER BY __line) > 1 THEN ['possible_duplicate'] ELSE [] END) AS _flags
+     FROM tm_clean WHERE __reason IS NULL`,
+  );
+  const pick = (f: string, expr?: string) => (has(f) ? (expr ?? `arg_min(${f}, __line) FILTER (WHERE ${f} IS NOT NULL)`) : undefined);
+  const orderCols: Record<string, string> = {};
+  for (const f of ['customer_id', 'channel', 'store_id', 'status', 'paid_at']) {
+    const e = pick(f);
+    if (e) orderCols[f] = e;
+  }
+  const orderSel = Object.entries(orderCols).map(([k, v]) => `${v} AS ${k}`);
+  await wh.run(
+    `CREATE OR REPLACE TEMP TABLE tm_orders_agg AS
+     SELECT order_id, min(ordered_at) AS ordered_at, ${orderSel.length ? orderSel.join(', ') + ',' : ''}
+            sum(quantity) AS item_qty, sum(__amount) AS amount, ${has('discount') ? 'sum(discount)' : 'NULL::DECIMAL(18,2)'} AS discount,
+            list_distinct(flatten(list(list_filter(_flags, x -> x <> 'possible_duplicate')))) AS _flags
+     FROM tm_lines WHERE NOT __return GROUP BY order_id`,
+  );
+  const orders = must('orders');
+  const anon = has('customer_id') ? 'customer_id IS NULL' : 'true';
+  const orderPresent = ['order_id', 'ordered_at', 'item_qty', 'amount', 'discount', ...Object.keys(orderCols)];
+  await wh.run(
+    `CREATE OR REPLACE TEMP VIEW tm_src_orders AS SELECT ${entityProjection(orders, orderPresent, {
+      is_anonymous: anon,
+      extra: 'NULL::JSON',
+      _flags: `CASE WHEN ${anon} THEN list_append(_flags, 'anonymous') ELSE _flags END`,
+    })} FROM tm_orders_agg`,
+  );
+  const items = must('order_items');
+  await wh.run(
+    `CREATE OR REPLACE TEMP VIEW tm_src_items AS SELECT ${entityProjection(items, ['order_id', 'line_no', 'product_id', 'quantity', 'discount', 'unit_price', 'amount'].filter((f) => has(f) || f === 'line_no' || f === 'amount'), {
+      amount: '__amount',
+    })} FROM tm_lines WHERE NOT __return`,
+  );
+  const returns = must('returns');
+  await wh.run(
+    `CREATE OR REPLACE TEMP VIEW tm_src_returns AS SELECT ${entityProjection(returns, [], {
+      return_id: `'R' || order_id || '-' || line_no`,
+      order_id: `CASE WHEN regexp_matches(order_id, '^[Cc][0-9]') THEN NULL ELSE order_id END`,
+      customer_id: has('customer_id') ? 'customer_id' : 'NULL::VARCHAR',
+      product_id: 'product_id',
+      quantity: 'abs(quantity)',
+      amount: 'abs(__amount)',
+      requested_at: 'ordered_at',
+      status: `'refunded'`,
+    })} FROM tm_lines WHERE __return`,
+  );
+  const products = must('products');
+  const prodCols: Record<string, string> = {
+    product_id: 'product_id',
+    name: has('product_name') ? 'arg_max(product_name, __line) FILTER (WHERE product_name IS NOT NULL)' : 'NULL::VARCHAR',
+    price: has('unit_price') ? 'arg_max(unit_price, __line) FILTER (WHERE unit_price > 0)' : 'NULL::DECIMAL(18,2)',
+  };
+  for (const f of ['category_l1', 'category_l2', 'brand']) if (has(f)) prodCols[f] = `arg_max(${f}, __line) FILTER (WHERE ${f} IS NOT NULL)`;
+  await wh.run(
+    `CREATE OR REPLACE TEMP TABLE tm_products_agg AS SELECT ${Object.entries(prodCols)
+      .map(([k, v]) => `${v} AS ${k}`)
+      .join(', ')}, NULL::JSON AS extra, []::VARCHAR[] AS _flags FROM tm_lines WHERE product_id IS NOT NULL GROUP BY product_id`,
+  );
+  await wh.run(`CREATE OR REPLACE TEMP TABLE tm_src_products AS SELECT ${entityProjection(products, Object.keys(prodCols))} FROM tm_products_agg`);
+
+  const r = (
+    await wh.query(
+      `SELECT count_if(__return) AS ret, ${has('customer_id') ? 'count_if(customer_id IS NULL AND NOT __return)' : 'count_if(NOT __return)'} AS anon,
+              count_if(list_contains(_flags, 'possible_duplicate')) AS dup FROM tm_lines`,
+    )
+  ).rows[0] ?? {};
+  const log: RuleLog[] = [];
+  if (Number(r.dup)) log.push({ rule: 'possible_duplicate', count: Number(r.dup), detail: 'identical lines kept as separate items and flagged', examples: [] });
+  if (Number(r.ret)) log.push({ rule: 'return_line', count: Number(r.ret), examples: [] });
+  if (Number(r.anon)) log.push({ rule: 'anonymous_order_line', count: Number(r.anon), examples: [] });
+  return log;
+}

@@ -1,0 +1,256 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { parse as parseCsvSync } from 'csv-parse/sync';
+import type { Warehouse } from '../warehouse/index.js';
+import type { Detected } from './detect.js';
+import { ImportError } from './errors.js';
+import { transcodeToUtf8, whitespaceToTsv, type Reject } from './transcode.js';
+import { xlsxToCsv } from './xlsx.js';
+
+/**
+ * Staging: the file lands, all VARCHAR, in a temp table `tm_stage(__line, c1..cn)` in the import's
+ * own DuckDB connection; nothing touches the warehouse file until the final transaction.
+ * `__line` is where the record starts in the file (for JSON: the record number; Parquet: the row).
+ */
+export interface Staged {
+  readonly headers: readonly string[];
+  readonly rowsAccepted: number;
+  readonly rejects: readonly Reject[];
+  readonly lineLabel: 'line' | 'record' | 'row';
+  /** SQL yielding the raw row as JSON text, header → value, for the quarantine. */
+  readonly rawJsonSql: string;
+}
+
+export const MAX_FIELD_BYTES = 8 * 1024 * 1024;
+
+export function stageColumn(i: number): string {
+  return `c${i + 1}`;
+}
+
+function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+export function normaliseHeaders(raw: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return raw.map((h, i) => {
+    let name = h.replace(/^\ufeff/, '').trim() || `column_${i + 1}`;
+    const n = seen.get(name) ?? 0;
+    seen.set(name, n + 1);
+    if (n > 0) name = `${name}_${n + 1}`;
+    return name;
+  });
+}
+
+function rawJsonSql(headers: readonly string[]): string {
+  const parts = headers.map((h, i) => `${sqlString(h)}, ${stageColumn(i)}`);
+  return `to_json(json_object(${parts.join(', ')}))::VARCHAR`;
+}
+
+function readFirstRecord(file: string, bomLength: number, delimiter: string): string[] {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(256 * 1024);
+    const got = readSync(fd, buf, 0, buf.length, bomLength);
+    const text = buf.subarray(0, got).toString('utf8');
+    const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+    const rows = parseCsvSync(firstLine, { delimiter, relax_quotes: true, bom: true }) as string[][];
+    return rows[0] ?? [];
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Which field of the line at byteOffset is the oversized one (the line itself is too long for DuckDB). */
+function oversizedColumn(file: string, byteOffset: number, delimiter: string, headers: readonly string[]): string | undefined {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(64 * 1024 * 1024, MAX_FIELD_BYTES * 4));
+    const got = readSync(fd, buf, 0, buf.length, byteOffset);
+    const d = delimiter.charCodeAt(0);
+    let field = 0;
+    let start = 0;
+    let inQuote = false;
+    for (let i = 0; i < got; i++) {
+      const b = buf[i];
+      if (b === 0x22) inQuote = !inQuote;
+      else if (!inQuote && (b === d || b === 0x0a)) {
+        if (i - start > MAX_FIELD_BYTES) return headers[field] ?? String(field + 1);
+        if (b === 0x0a) break;
+        field++;
+        start = i + 1;
+      }
+    }
+    return headers[field] ?? String(field + 1);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function loadRejects(wh: Warehouse, rejects: readonly Reject[]): Promise<void> {
+  await wh.run(`CREATE OR REPLACE TEMP TABLE tm_stage_rejects (line BIGINT, raw VARCHAR, reason VARCHAR)`);
+  if (rejects.length) await wh.append('tm_stage_rejects', rejects.map((r) => [r.line, r.raw, r.reason]));
+}
+
+/** Reads a UTF-8 delimited file through DuckDB's CSV reader. `lineColumn`: the file carries its own __line as first column. */
+async function stageCsv(
+  wh: Warehouse,
+  originalFile: string,
+  file: string,
+  bomLength: number,
+  delimiter: string,
+  opts: { quoted: boolean; lineColumn: boolean; headers?: readonly string[]; extraRejects?: readonly Reject[] },
+): Promise<Staged> {
+  const rawHeaders = opts.headers ?? readFirstRecord(file, bomLength, delimiter);
+  if (rawHeaders.length === 0 || rawHeaders.every((h) => h.trim() === '')) throw new ImportError(originalFile, 'no header row: the first line must name the columns', 1);
+  const headers = normaliseHeaders(rawHeaders);
+  const cols = headers.map((_, i) => `'${stageColumn(i)}': 'VARCHAR'`);
+  if (opts.lineColumn) cols.unshift(`'__line': 'BIGINT'`);
+  const quote = opts.quoted ? `quote='"', escape='"'` : `quote='', escape=''`;
+  await wh.run(`DROP TABLE IF EXISTS tm_rejects`);
+  await wh.run(`DROP TABLE IF EXISTS tm_rejects_scan`);
+  try {
+    await wh.run(
+      `CREATE OR REPLACE TEMP TABLE tm_stage_raw AS SELECT * FROM read_csv(${sqlString(file)}, header=false, skip=${opts.lineColumn ? 0 : 1},
+        columns={${cols.join(', ')}}, delim=${sqlString(delimiter)}, ${quote}, auto_detect=false, strict_mode=true,
+        max_line_size=${MAX_FIELD_BYTES}, store_rejects=true, rejects_table='tm_rejects', rejects_scan='tm_rejects_scan')`,
+    );
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const line = /Line: (\d+)/.exec(msg)?.[1];
+    throw new ImportError(originalFile, `cannot read as delimited text: ${msg.split('\n')[0]}`, line ? Number(line) : undefined);
+  }
+  const rej = await wh.query(`SELECT line, byte_position, column_idx, error_type, error_message, csv_line FROM tm_rejects ORDER BY line`);
+  const rejects: Reject[] = [...(opts.extraRejects ?? [])];
+  for (const r of rej.rows) {
+    const line = Number(r.line);
+    const type = String(r.error_type);
+    const colIdx = r.column_idx === null ? undefined : Number(r.column_idx);
+    const colName = colIdx !== undefined ? headers[colIdx - 1] ?? String(colIdx) : undefined;
+    if (type === 'LINE SIZE OVER MAXIMUM') {
+      const col = oversizedColumn(file, Number(r.byte_position ?? 0), delimiter, headers);
+      throw new ImportError(originalFile, `a field is larger than the ${MAX_FIELD_BYTES / 1024 / 1024} MB limit`, line, col);
+    }
+    if (type === 'UNQUOTED VALUE') throw new ImportError(originalFile, 'broken quoting: a quoted value is not closed, or text follows its closing quote', line, colName);
+    if (type === 'INVALID ENCODING' || type === 'INVALID UNICODE') throw new ImportError(originalFile, 'undecodable bytes (not valid UTF-8)', line, colName);
+    if (type === 'TOO MANY COLUMNS' || type === 'MISSING COLUMNS') {
+      rejects.push({ line, raw: String(r.csv_line ?? ''), reason: `${type.toLowerCase()}: ${String(r.error_message)} (header has ${headers.length})` });
+      continue;
+    }
+    throw new ImportError(originalFile, `${type.toLowerCase()}: ${String(r.error_message)}`, line, colName);
+  }
+  await loadRejects(wh, rejects);
+  const accepted = Number((await wh.query(`SELECT count(*) AS n FROM tm_stage_raw`)).rows[0]?.n ?? 0);
+  const colList = headers.map((_, i) => stageColumn(i)).join(', ');
+  if (opts.lineColumn) {
+    await wh.run(`CREATE OR REPLACE TEMP VIEW tm_stage AS SELECT __line, ${colList} FROM tm_stage_raw`);
+  } else {
+    await stageLineNumbers(wh, headers, rejects);
+  }
+  return { headers, rowsAccepted: accepted, rejects, lineLabel: 'line', rawJsonSql: rawJsonSql(headers) };
+}
+
+/**
+ * Line of each accepted record: 2 + its position, plus the rejected lines before it and the line breaks
+ * inside quoted values before it. The common case (neither) is a view over rowid, with no copy.
+ */
+async function stageLineNumbers(wh: Warehouse, headers: readonly string[], rejects: readonly Reject[]): Promise<void> {
+  const colList = headers.map((_, i) => stageColumn(i)).join(', ');
+  const nl = headers.map((_, i) => `coalesce(length(${stageColumn(i)}) - length(replace(${stageColumn(i)}, chr(10), '')), 0)`).join(' + ');
+  const multiline = Number((await wh.query(`SELECT count(*) AS n FROM tm_stage_raw WHERE ${nl} > 0`)).rows[0]?.n ?? 0) > 0;
+  if (!multiline && rejects.length === 0) {
+    await wh.run(`CREATE OR REPLACE TEMP VIEW tm_stage AS SELECT rowid + 2 AS __line, ${colList} FROM tm_stage_raw`);
+    return;
+  }
+  // thresholds: accepted rows with rowid >= t sit after the i-th rejected line.
+  await wh.run(`CREATE OR REPLACE TEMP TABLE tm_stage_thr (t BIGINT, off BIGINT)`);
+  const sorted = [...rejects].sort((a, b) => a.line - b.line);
+  if (sorted.length) await wh.append('tm_stage_thr', sorted.map((r, i) => [r.line - 2 - i, i + 1]));
+  const nlBefore = multiline ? `coalesce(sum(${nl}) OVER (ORDER BY s.rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)` : '0';
+  await wh.run(
+    `CREATE OR REPLACE TEMP TABLE tm_stage AS
+     SELECT s.rowid + 2 + coalesce(thr.off, 0) + ${nlBefore} AS __line, ${headers.map((_, i) => `s.${stageColumn(i)}`).join(', ')}
+     FROM (SELECT rowid, * FROM tm_stage_raw) s ASOF LEFT JOIN tm_stage_thr thr ON s.rowid >= thr.t
+     ORDER BY s.rowid`,
+  );
+}
+
+async function stageJson(wh: Warehouse, originalFile: string, file: string, ndjson: boolean): Promise<Staged> {
+  const reader = `read_json(${sqlString(file)}, format=${ndjson ? "'newline_delimited'" : "'array'"}, records=true, maximum_object_size=${MAX_FIELD_BYTES * 2})`;
+  let described;
+  try {
+    described = await wh.query(`DESCRIBE SELECT * FROM ${reader}`);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const line = /line (\d+)/i.exec(msg ?? '')?.[1];
+    throw new ImportError(originalFile, `not valid JSON records: ${msg}`, line ? Number(line) : undefined);
+  }
+  const names = described.rows.map((r) => String(r.column_name));
+  const types = described.rows.map((r) => String(r.column_type));
+  if (names.length === 1 && names[0] === 'json') throw new ImportError(originalFile, 'expected JSON objects (records), found other values', 1);
+  const headers = normaliseHeaders(names);
+  const select = names.map((n, i) => {
+    const col = `"${n.replace(/"/g, '""')}"`;
+    const isNested = /^(STRUCT|MAP|.*\[\])/.test(types[i] ?? '');
+    return `${isNested ? `to_json(${col})::VARCHAR` : `${col}::VARCHAR`} AS ${stageColumn(i)}`;
+  });
+  try {
+    await wh.run(`CREATE OR REPLACE TEMP TABLE tm_stage_raw AS SELECT ${select.join(', ')} FROM ${reader}`);
+  } catch (e) {
+    throw new ImportError(originalFile, `not valid JSON records: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+  }
+  await wh.run(`CREATE OR REPLACE TEMP VIEW tm_stage AS SELECT rowid + 1 AS __line, ${headers.map((_, i) => stageColumn(i)).join(', ')} FROM tm_stage_raw`);
+  await loadRejects(wh, []);
+  const accepted = Number((await wh.query(`SELECT count(*) AS n FROM tm_stage_raw`)).rows[0]?.n ?? 0);
+  return { headers, rowsAccepted: accepted, rejects: [], lineLabel: ndjson ? 'line' : 'record', rawJsonSql: rawJsonSql(headers) };
+}
+
+async function stageParquet(wh: Warehouse, file: string): Promise<Staged> {
+  let described;
+  try {
+    described = await wh.query(`DESCRIBE SELECT * FROM read_parquet(${sqlString(file)})`);
+  } catch (e) {
+    throw new ImportError(file, `not a readable Parquet file: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+  }
+  const names = described.rows.map((r) => String(r.column_name));
+  const types = described.rows.map((r) => String(r.column_type));
+  const headers = normaliseHeaders(names);
+  const select = names.map((n, i) => {
+    const col = `"${n.replace(/"/g, '""')}"`;
+    const t = types[i] ?? '';
+    const expr = /^(STRUCT|MAP|.*\[\])/.test(t) ? `to_json(${col})::VARCHAR` : t.startsWith('TIMESTAMP') ? `strftime(${col}, '%Y-%m-%d %H:%M:%S')` : `${col}::VARCHAR`;
+    return `${expr} AS ${stageColumn(i)}`;
+  });
+  await wh.run(`CREATE OR REPLACE TEMP TABLE tm_stage_raw AS SELECT ${select.join(', ')} FROM read_parquet(${sqlString(file)})`);
+  await wh.run(`CREATE OR REPLACE TEMP VIEW tm_stage AS SELECT rowid + 1 AS __line, ${headers.map((_, i) => stageColumn(i)).join(', ')} FROM tm_stage_raw`);
+  await loadRejects(wh, []);
+  const accepted = Number((await wh.query(`SELECT count(*) AS n FROM tm_stage_raw`)).rows[0]?.n ?? 0);
+  return { headers, rowsAccepted: accepted, rejects: [], lineLabel: 'row', rawJsonSql: rawJsonSql(headers) };
+}
+
+/** Lands the file in tm_stage. `tmpDir` holds converted copies (GBK → UTF-8, XLSX → CSV). */
+export async function stageFile(wh: Warehouse, file: string, detected: Detected, tmpDir: string): Promise<Staged> {
+  switch (detected.format) {
+    case 'parquet':
+      return stageParquet(wh, file);
+    case 'xlsx': {
+      const converted = await xlsxToCsv(file, tmpDir);
+      return stageCsv(wh, file, converted.path, 0, ',', { quoted: true, lineColumn: true, headers: converted.headers, extraRejects: converted.rejects });
+    }
+    case 'json':
+    case 'ndjson': {
+      const path = detected.encoding === 'utf-8' ? file : await transcodeToUtf8(file, detected, tmpDir);
+      return stageJson(wh, file, path, detected.format === 'ndjson');
+    }
+    case 'text': {
+      const converted = await whitespaceToTsv(file, detected, tmpDir);
+      return stageCsv(wh, file, converted.path, 0, '\t', { quoted: false, lineColumn: true, headers: converted.headers, extraRejects: converted.rejects });
+    }
+    case 'csv': {
+      const delimiter = detected.delimiter ?? ',';
+      if (detected.encoding === 'utf-8') return stageCsv(wh, file, file, detected.bomLength, delimiter, { quoted: true, lineColumn: false });
+      const path = await transcodeToUtf8(file, detected, tmpDir);
+      return stageCsv(wh, file, path, 0, delimiter, { quoted: true, lineColumn: false });
+    }
+  }
+}
+
