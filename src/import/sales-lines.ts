@@ -20,12 +20,14 @@ export async function splitSalesLines(wh: Warehouse, present: readonly string[],
   const has = (f: string) => present.includes(f);
   const amount = has('amount') && has('unit_price') ? 'coalesce(amount, round(quantity * unit_price, 2))' : has('amount') ? 'amount' : 'round(quantity * unit_price, 2)';
   const cancelled = [`regexp_matches(order_id, '^[Cc][0-9]')`, has('status') ? `coalesce(status IN ('cancelled', 'refunded'), false)` : undefined].filter(Boolean).join(' OR ');
+  // Repeated identical lines are rare: find them with a hash aggregate rather than a window over every line.
+  await wh.run(`CREATE OR REPLACE TEMP TABLE tm_repeats AS SELECT __h, min(__line) AS __first FROM tm_clean WHERE __reason IS NULL GROUP BY __h HAVING count(*) > 1`);
   await wh.run(
     `CREATE OR REPLACE TEMP TABLE tm_lines AS
-     SELECT * EXCLUDE (_flags, __h), (${amount})::DECIMAL(18,2) AS __amount, (quantity < 0 OR ${cancelled}) AS __return,
-            row_number() OVER (PARTITION BY order_id ORDER BY __line) AS line_no,
-            list_concat(_flags, ${rowFlags}, CASE WHEN row_number() OVER (PARTITION BY __h ORDER BY __line) > 1 THEN ['possible_duplicate'] ELSE [] END) AS _flags
-     FROM tm_clean WHERE __reason IS NULL`,
+     SELECT c.* EXCLUDE (_flags, __h), (${amount})::DECIMAL(18,2) AS __amount, (quantity < 0 OR ${cancelled}) AS __return,
+            row_number() OVER (PARTITION BY order_id ORDER BY c.__line) AS line_no,
+            list_concat(_flags, ${rowFlags}, CASE WHEN c.__line > r.__first THEN ['possible_duplicate'] ELSE [] END) AS _flags
+     FROM tm_clean c LEFT JOIN tm_repeats r USING (__h) WHERE c.__reason IS NULL`,
   );
   const pick = (f: string, expr?: string) => (has(f) ? (expr ?? `arg_min(${f}, __line) FILTER (WHERE ${f} IS NOT NULL)`) : undefined);
   const orderCols: Record<string, string> = {};

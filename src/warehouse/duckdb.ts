@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, DuckDBScalarFunction, DuckDBTypeId, VARCHAR, type DuckDBValue } from '@duckdb/node-api';
 import { warehouseDdl } from '../schema/index.js';
 import { WarehouseError, type Column, type QueryResult, type Row, type SqlValue, type Warehouse } from './port.js';
 
@@ -88,6 +88,25 @@ class DuckDBWarehouse implements Warehouse {
     }
     appender.flushSync();
     appender.closeSync();
+  }
+
+  registerFunction(name: string, fn: (s: string | null) => string | null): void {
+    this.conn.registerScalarFunction(
+      DuckDBScalarFunction.create({
+        name,
+        returnType: VARCHAR,
+        parameterTypes: [VARCHAR],
+        specialHandling: true,
+        mainFunction: (_info, input, output) => {
+          const v = input.getColumnVector(0);
+          for (let i = 0; i < input.rowCount; i++) {
+            const x = v.getItem(i);
+            output.setItem(i, x === null ? null : fn(String(x)));
+          }
+          output.flush();
+        },
+      }),
+    );
   }
 
   async transaction<T>(fn: (tx: Warehouse) => Promise<T>): Promise<T> {

@@ -26,6 +26,8 @@ export interface Warehouse {
   stream(sql: string, params?: readonly SqlValue[]): AsyncIterable<Row[]>;
   /** Bulk-appends rows to a table, column order as in the table. */
   append(table: string, rows: readonly (readonly SqlValue[])[]): Promise<void>;
+  /** Registers a JS scalar function VARCHAR → VARCHAR on this connection (NULL in, NULL out), e.g. OpenCC for cleaning. */
+  registerFunction?(name: string, fn: (s: string | null) => string | null): void;
   /** Runs fn inside one transaction: all of it is committed, or none. */
   transaction<T>(fn: (tx: Warehouse) => Promise<T>): Promise<T>;
   close(): Promise<void>;
