@@ -41,18 +41,60 @@ function mapOf(entries: readonly { key: string; value: string }[]): string {
  * tm_clean: one row per accepted record with cleaned, typed fields, the record's flags, its custom
  * fields as JSON, and the reason it must be quarantined (NULL when it can be loaded).
  */
+function substitute(expr: string, replacements: readonly (readonly [string, string])[]): string {
+  let out = expr;
+  for (const [text, col] of replacements) if (out.includes(text)) out = out.split(text).join(col);
+  return out;
+}
+
+/**
+ * The field rules as a stack of projections: each rule's output becomes a column the next rule reads, so no
+ * expression is evaluated twice however long the chain, and the per-rule change flags compare two columns.
+ * This relies on the Chain contract of src/clean: a step's `before` is literally the previous step's `after`.
+ */
+function layered(plans: readonly FieldPlan[]): { levels: string[][]; fields: { value: string; invalid: string; derived: Record<string, string> }[]; changes: string[] } {
+  const levels: string[][] = [[]];
+  const changes: string[] = [];
+  const fields = plans.map((p, pi) => {
+    const replacements: [string, string][] = [];
+    const chained = p.sql.steps.every((st, k) => k === 0 || st.before === p.sql.steps[k - 1]!.after);
+    if (!chained) {
+      p.sql.steps.forEach((st) => changes.push(`((${st.before}) IS DISTINCT FROM (${st.after}))`));
+      return { value: p.sql.value, invalid: p.sql.invalid, derived: { ...p.sql.derived } };
+    }
+    p.sql.steps.forEach((st, k) => {
+      if (k === 0) {
+        levels[0]!.push(`${st.before} AS __s${pi}_in`);
+        replacements.push([st.before, `__s${pi}_in`]);
+      }
+      const col = `__s${pi}_${k}`;
+      (levels[k + 1] ??= []).push(`${substitute(st.after, replacements)} AS ${col}`);
+      changes.push(`(${k === 0 ? `__s${pi}_in` : `__s${pi}_${k - 1}`} IS DISTINCT FROM ${col})`);
+      replacements.unshift([st.after, col]);
+    });
+    return {
+      value: substitute(p.sql.value, replacements),
+      invalid: substitute(p.sql.invalid, replacements),
+      derived: Object.fromEntries(Object.entries(p.sql.derived).map(([k, v]) => [k, substitute(v, replacements)])),
+    };
+  });
+  return { levels, fields, changes };
+}
+
 export async function buildCleanTable(wh: Warehouse, entity: EntityDef, staged: Staged, mapping: Mapping, plans: readonly FieldPlan[], contentHash: boolean): Promise<void> {
   const inner: string[] = ['__line'];
+  const { levels, fields, changes } = layered(plans);
   if (contentHash) inner.push(`md5(concat_ws(chr(31), ${staged.headers.map((_, i) => `coalesce(${stageColumn(i)}, chr(30))`).join(', ')})) AS __h`);
-  for (const p of plans) {
-    inner.push(`(${p.sql.value}) AS ${p.field.name}`);
-    inner.push(`coalesce((${p.sql.invalid}), false) AS "__inv_${p.field.name}"`);
+  plans.forEach((p, pi) => {
+    const f = fields[pi]!;
+    inner.push(`(${f.value}) AS ${p.field.name}`);
+    inner.push(`coalesce((${f.invalid}), false) AS "__inv_${p.field.name}"`);
     inner.push(`${p.col} AS "__raw_${p.field.name}"`);
-    for (const [d, expr] of Object.entries(p.sql.derived)) {
-      if (entity.fields.some((f) => f.name === d) && !plans.some((q) => q.field.name === d)) inner.push(`(${expr}) AS ${d}`);
+    for (const [d, expr] of Object.entries(f.derived)) {
+      if (entity.fields.some((x) => x.name === d) && !plans.some((q) => q.field.name === d)) inner.push(`(${expr}) AS ${d}`);
     }
-  }
-  stepsOf(plans).forEach((st, i) => inner.push(`((${st.before}) IS DISTINCT FROM (${st.after})) AS __chg${i}`));
+  });
+  changes.forEach((c, i) => inner.push(`${c} AS __chg${i}`));
   const customs = mapping.custom.map((h) => ({ key: h, value: stageColumn(staged.headers.indexOf(h)) }));
   inner.push(`${customs.length ? mapOf(customs) : 'NULL::JSON'} AS __custom`);
 
@@ -75,12 +117,14 @@ export async function buildCleanTable(wh: Warehouse, entity: EntityDef, staged: 
   const extra = invalidRaw.length
     ? `CASE WHEN ${invalidRaw.map((r) => `${r.value} IS NULL`).join(' AND ')} THEN __custom ELSE json_merge_patch(coalesce(__custom, '{}'::JSON), ${mapOf(invalidRaw)}) END`
     : '__custom';
+  let source = 'tm_stage';
+  for (const level of levels) if (level.length) source = `(SELECT *, ${level.join(',\n ')} FROM ${source})`;
   const fieldCols = entity.fields.filter((f) => inner.some((x) => x.endsWith(` AS ${f.name}`))).map((f) => f.name);
   await wh.run(
     `CREATE OR REPLACE TEMP TABLE tm_clean AS
      SELECT __line, ${contentHash ? '__h, ' : ''}${fieldCols.join(', ')}, ${extra} AS extra, ${flags} AS _flags, ${reason} AS __reason,
        COLUMNS('^__(chg[0-9]+|inv_.*)$')
-     FROM (SELECT ${inner.join(',\n ')} FROM tm_stage)`,
+     FROM (SELECT ${inner.join(',\n ')} FROM ${source})`,
   );
 }
 

@@ -139,7 +139,7 @@ export async function dedupe(wh: Warehouse, e: EntityDef, present: readonly stri
     log.push({
       rule: 'duplicate_row',
       count: duplicates,
-      examples: await examples(wh, `SELECT __line AS line, NULL AS before, 'merged into line ' || __wline AS after FROM tm_ranked WHERE __rn > 1 AND __ch = __wch ORDER BY __line LIMIT 3`),
+      examples: await examples(wh, `SELECT __line AS line, NULL AS before, 'same as line ' || __wline || ', merged' AS after FROM tm_ranked WHERE __rn > 1 AND __ch = __wch ORDER BY __line LIMIT 3`),
     });
   if (conflicts)
     log.push({

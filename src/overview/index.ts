@@ -1,0 +1,160 @@
+import type { Warehouse } from '../warehouse/port.js';
+
+/**
+ * The headline numbers of a period: what `tidemark overview` and `tidemark start` print.
+ *
+ * Definitions (the period is whole days, `from` and `to` inclusive, compared with orders.ordered_at,
+ * which is a wall-clock time in the warehouse time zone):
+ *
+ * - A *counted order* is an order in the period whose status is not `cancelled` (NULL status counts).
+ *   Cancelled orders are reported separately as `cancelledOrders` and count nowhere else.
+ * - An *anonymous order* has orders.is_anonymous = true or customer_id NULL. It counts in `orders`
+ *   and `revenue` but in no customer metric.
+ * - `customers`: rows of the customers table that are not stubs (is_stub not true), regardless of
+ *   the period. `stubCustomers`: placeholder customers created by imports of orders that named an
+ *   unknown customer.
+ * - `activeCustomers` (活跃客户, also the *buying customers*): distinct customer_id with at least one
+ *   counted, non-anonymous order in the period. Stub customers count: they did buy.
+ * - `newCustomers` (新客): active customers whose first-ever counted order falls in the period.
+ * - `returningCustomers` (老客): active customers who also had a counted order before the period.
+ *   newCustomers + returningCustomers = activeCustomers.
+ * - `orders` (订单数): counted orders, anonymous ones included.
+ * - `revenue` (销售额): sum of orders.amount over counted orders (a NULL amount adds nothing).
+ * - `aov` (客单价, average order value): revenue ÷ orders — per order, not per customer; null without orders.
+ * - `repurchaseRate` (复购率): customers with ≥ 2 counted orders in the period ÷ buying customers in the
+ *   period (`repeatCustomers` ÷ `activeCustomers`); null without buying customers.
+ */
+export interface Overview {
+  /** First day of the period (inclusive), YYYY-MM-DD; null when there are no orders and none was given. */
+  readonly from: string | null;
+  /** Last day of the period (inclusive). */
+  readonly to: string | null;
+  readonly customers: number;
+  readonly stubCustomers: number;
+  readonly activeCustomers: number;
+  readonly newCustomers: number;
+  readonly returningCustomers: number;
+  readonly repeatCustomers: number;
+  readonly orders: number;
+  readonly anonymousOrders: number;
+  readonly cancelledOrders: number;
+  readonly revenue: number;
+  readonly aov: number | null;
+  readonly repurchaseRate: number | null;
+}
+
+export interface OverviewPeriod {
+  /** YYYY-MM-DD, inclusive; default: the day of the first order. */
+  readonly from?: string;
+  /** YYYY-MM-DD, inclusive; default: the day of the last order. */
+  readonly to?: string;
+}
+
+/** A bad period; `field` is 'from' or 'to'. */
+export class OverviewInputError extends Error {
+  override readonly name = 'OverviewInputError';
+  constructor(
+    readonly field: 'from' | 'to',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** True for a real calendar day written YYYY-MM-DD (2024-02-30 is not one). */
+export function isDay(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+export function checkPeriod(p: OverviewPeriod): void {
+  for (const field of ['from', 'to'] as const) {
+    const v = p[field];
+    if (v !== undefined && !isDay(v)) throw new OverviewInputError(field, `'${v}' is not a date; use YYYY-MM-DD`);
+  }
+  if (p.from !== undefined && p.to !== undefined && p.from > p.to) {
+    throw new OverviewInputError('from', `${p.from} is after --to ${p.to}`);
+  }
+}
+
+const SPAN_SQL = `SELECT strftime(min(ordered_at), '%Y-%m-%d') AS first_day, strftime(max(ordered_at), '%Y-%m-%d') AS last_day FROM orders`;
+
+// $1 = first day, $2 = last day (inclusive), both bound as text and cast; never concatenated.
+const OVERVIEW_SQL = `
+WITH o AS (
+  SELECT
+    customer_id,
+    ordered_at,
+    amount,
+    status IS NOT DISTINCT FROM 'cancelled' AS cancelled,
+    (is_anonymous IS TRUE OR customer_id IS NULL) AS anonymous,
+    coalesce(ordered_at >= CAST($1 AS DATE) AND ordered_at < CAST($2 AS DATE) + INTERVAL 1 DAY, false) AS in_period
+  FROM orders
+),
+buyers AS (
+  SELECT
+    customer_id,
+    count(*) FILTER (WHERE in_period) AS period_orders,
+    min(ordered_at) AS first_ordered_at
+  FROM o
+  WHERE NOT cancelled AND NOT anonymous
+  GROUP BY customer_id
+)
+SELECT
+  (SELECT count(*) FROM customers WHERE is_stub IS NOT TRUE) AS customers,
+  (SELECT count(*) FROM customers WHERE is_stub IS TRUE) AS stub_customers,
+  (SELECT count(*) FROM buyers WHERE period_orders > 0) AS active_customers,
+  (SELECT count(*) FROM buyers WHERE period_orders > 0 AND first_ordered_at >= CAST($1 AS DATE)) AS new_customers,
+  (SELECT count(*) FROM buyers WHERE period_orders > 0 AND first_ordered_at < CAST($1 AS DATE)) AS returning_customers,
+  (SELECT count(*) FROM buyers WHERE period_orders >= 2) AS repeat_customers,
+  (SELECT count(*) FROM o WHERE in_period AND NOT cancelled) AS orders,
+  (SELECT count(*) FROM o WHERE in_period AND NOT cancelled AND anonymous) AS anonymous_orders,
+  (SELECT count(*) FROM o WHERE in_period AND cancelled) AS cancelled_orders,
+  (SELECT coalesce(sum(amount), 0) FROM o WHERE in_period AND NOT cancelled) AS revenue
+`;
+
+function num(v: unknown): number {
+  return typeof v === 'number' ? v : Number(v ?? 0);
+}
+
+/** The overview of a period; see {@link Overview} for what each number means. Throws OverviewInputError for a bad period. */
+export async function overview(wh: Warehouse, period: OverviewPeriod = {}): Promise<Overview> {
+  checkPeriod(period);
+  let from = period.from ?? null;
+  let to = period.to ?? null;
+  if (from === null || to === null) {
+    const span = (await wh.query(SPAN_SQL)).rows[0];
+    const first = typeof span?.first_day === 'string' ? span.first_day : null;
+    const last = typeof span?.last_day === 'string' ? span.last_day : null;
+    from ??= first ?? to;
+    to ??= last ?? from;
+    if (from !== null && to !== null && from > to) {
+      // e.g. --from after the last order: an empty period, not an error.
+      if (period.from === undefined) from = to;
+      else to = from;
+    }
+  }
+  const r = (await wh.query(OVERVIEW_SQL, [from, to])).rows[0] ?? {};
+  const orders = num(r.orders);
+  const revenue = Math.round(num(r.revenue) * 100) / 100;
+  const active = num(r.active_customers);
+  const repeat = num(r.repeat_customers);
+  return {
+    from,
+    to,
+    customers: num(r.customers),
+    stubCustomers: num(r.stub_customers),
+    activeCustomers: active,
+    newCustomers: num(r.new_customers),
+    returningCustomers: num(r.returning_customers),
+    repeatCustomers: repeat,
+    orders,
+    anonymousOrders: num(r.anonymous_orders),
+    cancelledOrders: num(r.cancelled_orders),
+    revenue,
+    aov: orders > 0 ? Math.round((revenue / orders) * 100) / 100 : null,
+    repurchaseRate: active > 0 ? repeat / active : null,
+  };
+}
