@@ -140,6 +140,20 @@ describe('import: customers with Chinese headers', () => {
     expect(after.customers).toBe(before.customers);
   });
 
+  it('a later file updates changed rows and leaves the others alone', async () => {
+    const f = join(ctx.dir, 'c.csv');
+    writeFileSync(f, csv(ROWS));
+    await importFile(ctx.wh, { file: f, entity: 'customers' });
+    const changed = ROWS.map((r) => (r[0] === 'C002' ? [...r.slice(0, 3), '13900139999', ...r.slice(4)] : r));
+    const g = join(ctx.dir, 'c2.csv');
+    writeFileSync(g, csv(changed));
+    const r = await importFile(ctx.wh, { file: g, entity: 'customers' });
+    expect(r.tables.customers).toEqual({ inserted: 0, updated: 1, unchanged: 3 });
+    expect(r.loaded).toBe(1);
+    expect((await ctx.wh.query(`SELECT phone FROM customers WHERE customer_id = 'C002'`)).rows).toEqual([{ phone: '+8613900139999' }]);
+    expect((await ctx.wh.query(`SELECT count(*) AS n FROM customers`)).rows[0]?.n).toBe(4);
+  });
+
   it('a mapping file overrides the automatic mapping', async () => {
     const f = join(ctx.dir, 'c.csv');
     writeFileSync(f, 'id,who,mobile\nA1,张三,13800138000\n');
