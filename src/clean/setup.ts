@@ -80,9 +80,11 @@ const registered = new WeakSet<object>();
 /**
  * Prepares a warehouse connection for the SQL that cleanFieldSql generates: the rule macros (tm_clean_*, see
  * macros.ts), the region lookup table, and (when the warehouse can register functions) the OpenCC UDF `tm_t2s` with
- * the macro `tm_t2s_lazy`, which calls it only for values holding a character OpenCC would change. Idempotent; call it once per connection before an import.
+ * the macro `tm_t2s_lazy`, which calls it only for values holding a character OpenCC would change.
+ * Idempotent; call it once per connection before an import (all of it is TEMP, so per connection).
  * Without registerFunction the macro raises a clear error if an import asks for traditional_to_simplified.
- * With a config whose traditionalToSimplified is false, OpenCC is not loaded at all.
+ * With a config whose traditionalToSimplified is false, the OpenCC Traditional → Simplified dictionaries are not
+ * loaded (the region table still gets the Traditional forms of the names, from OpenCC's Simplified → Traditional).
  */
 export async function setupCleaning(wh: Warehouse & UdfHost, config?: Partial<CleanConfig>): Promise<CleaningSetup> {
   await createMacros(wh);

@@ -86,6 +86,18 @@ export class B2CSql {
     this.NOW = ctx.cal.nowEpoch;
   }
 
+  /**
+   * _dm_ord is narrow (INTEGER seconds since the start of the period, small integer types) so that
+   * 10M orders stay within DuckDB's memory limit instead of spilling; at() turns a stored offset
+   * back into epoch seconds.
+   */
+  private off(expr: string): string {
+    return `((${expr}) - ${this.S})::INTEGER`;
+  }
+  private at(col: string): string {
+    return `(${this.S} + ${col}::BIGINT)`;
+  }
+
   private u(p: string, ...k: string[]): string {
     return this.n.u(p, ...k);
   }
@@ -394,15 +406,17 @@ WITH o0 AS (SELECT * FROM _dm_o0), o1 AS (
          THEN recv_s + 600 + (${n.expQ('revlag', 'ono')} * ${2.5 * DAY})::BIGINT END AS rev_raw
   FROM o17, _dm_l L
 )
-SELECT ono, i, ots AS ts, ch, store, camp, gift, ni, ${packBasket()} AS basket, amt, disc,
-  pay_s, ship_s, recv_s, CASE WHEN rev_raw <= ${NOW} THEN rev_raw END AS rev_s, rk, req_s, refd_s, rrej,
-  CASE WHEN rk = 3 THEN ret_part ELSE amt - disc END AS ret,
-  CASE WHEN pay_s IS NULL THEN (CASE WHEN ots > ${NOW - 1800} THEN 0 ELSE 6 END)
+SELECT ono::INTEGER AS ono, i::INTEGER AS i, ${this.off('ots')} AS ts, ch::TINYINT AS ch, store::SMALLINT AS store, camp::SMALLINT AS camp,
+  gift, ni::TINYINT AS ni, ${packBasket()} AS basket, amt::INTEGER AS amt, disc::INTEGER AS disc,
+  ${this.off('pay_s')} AS pay_s, ${this.off('ship_s')} AS ship_s, ${this.off('recv_s')} AS recv_s, ${this.off(`CASE WHEN rev_raw <= ${NOW} THEN rev_raw END`)} AS rev_s,
+  rk::TINYINT AS rk, ${this.off('req_s')} AS req_s, ${this.off('refd_s')} AS refd_s, rrej,
+  (CASE WHEN rk = 3 THEN ret_part ELSE amt - disc END)::INTEGER AS ret,
+  (CASE WHEN pay_s IS NULL THEN (CASE WHEN ots > ${NOW - 1800} THEN 0 ELSE 6 END)
        WHEN rk IN (1, 2) AND refd_s IS NOT NULL THEN 7
        WHEN recv_s IS NOT NULL AND recv_s + ${7 * DAY} <= ${NOW} THEN 4
        WHEN recv_s IS NOT NULL THEN 3
        WHEN ship_s IS NOT NULL THEN 2
-       ELSE 1 END AS status
+       ELSE 1 END)::TINYINT AS status
 FROM o18`];
   }
 
@@ -414,10 +428,10 @@ FROM o18`];
 INSERT INTO orders ${cols('orders', 'order_id, customer_id, is_anonymous, channel, store_id, campaign_id, ordered_at, paid_at, shipped_at, received_at, reviewed_at, status, item_qty, amount, discount, paid_amount, is_gift, updated_at')}
 SELECT ${idSql('O', 'ono', 9)}, ${idSql('C', 'i', 7)}, false, L.chan_name[ch + 1], L.store_id[store + 1],
   CASE WHEN camp IS NOT NULL THEN L.camp_id[camp + 1] END,
-  ${ts('ts')}, ${ts('pay_s')}, ${ts('ship_s')}, ${ts('recv_s')}, ${ts('rev_s')},
+  ${ts(this.at('ts'))}, ${ts(this.at('pay_s'))}, ${ts(this.at('ship_s'))}, ${ts(this.at('recv_s'))}, ${ts(this.at('rev_s'))},
   ${sqlArray(B2CSql.STATUS)}[status + 1], ${BQTY}::DOUBLE,
   (amt / 100)::DECIMAL(18,2), (disc / 100)::DECIMAL(18,2), ((amt - disc) / 100)::DECIMAL(18,2), gift,
-  ${ts('greatest(ts, pay_s, ship_s, recv_s, rev_s, refd_s)')},
+  ${ts(this.at('greatest(ts, pay_s, ship_s, recv_s, rev_s, refd_s)'))},
   []::VARCHAR[]
 FROM _dm_ord, _dm_l L`;
   }
@@ -441,11 +455,11 @@ SELECT 'R' || lpad(ono::VARCHAR, 9, '0'), ${idSql('O', 'ono', 9)}, ${idSql('C', 
   CASE WHEN rk = 3 THEN L.prod_id[${bp(1)} + 1] END,
   (CASE WHEN rk = 3 THEN ${bq(1)} ELSE ${BQTY} END)::DOUBLE,
   (ret / 100)::DECIMAL(18,2),
-  ${ts('req_s')}, ${ts('refd_s')},
+  ${ts(this.at('req_s'))}, ${ts(this.at('refd_s'))},
   CASE rk WHEN 1 THEN ${sqlArray(RETURN_REASONS_UNSHIPPED)}[1 + ${this.int(RETURN_REASONS_UNSHIPPED.length, 'rreason', 'ono')}]
           WHEN 2 THEN ${sqlArray(RETURN_REASONS_RETURNED)}[1 + ${this.int(RETURN_REASONS_RETURNED.length, 'rreason', 'ono')}]
           ELSE ${sqlArray(RETURN_REASONS_PARTIAL)}[1 + ${this.int(RETURN_REASONS_PARTIAL.length, 'rreason', 'ono')}] END,
-  CASE WHEN rrej THEN 'rejected' WHEN refd_s IS NOT NULL THEN 'refunded' WHEN req_s < ${this.NOW - 2 * DAY} THEN 'approved' ELSE 'requested' END,
+  CASE WHEN rrej THEN 'rejected' WHEN refd_s IS NOT NULL THEN 'refunded' WHEN req_s < ${this.NOW - this.S - 2 * DAY} THEN 'approved' ELSE 'requested' END,
   []::VARCHAR[]
 FROM _dm_ord, _dm_l L
 WHERE rk > 0`;
@@ -466,25 +480,26 @@ WITH x AS (
          THEN ret // 100 ELSE 0 END AS clawback
   FROM _dm_ord
 )
-SELECT i,
+SELECT i::BIGINT AS i,
   count(*) FILTER (WHERE paid) AS n_paid,
   sum(net)::BIGINT AS spend,
-  min(ts) FILTER (WHERE paid) AS first_paid,
-  max(ts) FILTER (WHERE paid) AS last_paid,
+  ${this.at('min(ts) FILTER (WHERE paid)')} AS first_paid,
+  ${this.at('max(ts) FILTER (WHERE paid)')} AS last_paid,
   sum(earn)::BIGINT AS earned,
   sum(clawback)::BIGINT AS clawed,
-  max(recv_s)::BIGINT AS max_recv
+  ${this.at('max(recv_s)')} AS max_recv
 FROM x GROUP BY i`;
   }
 
   attrSql(): string {
-    return `CREATE OR REPLACE TEMP TABLE _dm_attr AS SELECT i, camp, min(ts * 1000000000 + ono)::BIGINT AS key FROM _dm_ord WHERE camp IS NOT NULL GROUP BY i, camp`;
+    return `CREATE OR REPLACE TEMP TABLE _dm_attr AS
+SELECT i::BIGINT AS i, camp::BIGINT AS camp, min(${this.at('ts')} * 1000000000 + ono) AS key FROM _dm_ord WHERE camp IS NOT NULL GROUP BY i, camp`;
   }
 
   /** Sold quantities per product and 30-day period from a 10% sample of orders (sizes procurement). */
   procurementSampleSql(): string {
     const line = (k: number): string =>
-      `SELECT ${bp(k)} AS p, (ts - ${this.S}) // ${30 * DAY} AS m, ${bq(k)} AS q FROM _dm_ord WHERE ono % 10 = 0 AND pay_s IS NOT NULL AND ni > ${k}`;
+      `SELECT ${bp(k)} AS p, (ts // ${30 * DAY})::BIGINT AS m, ${bq(k)} AS q FROM _dm_ord WHERE ono % 10 = 0 AND pay_s IS NOT NULL AND ni > ${k}`;
     return `
 CREATE OR REPLACE TEMP TABLE _dm_pq AS
 SELECT p, m, (sum(q) * 10)::BIGINT AS sold FROM (${[0, 1, 2, 3].map(line).join(' UNION ALL ')}) GROUP BY p, m`;
@@ -528,12 +543,12 @@ FROM _dm_tier, unnest(range(downs)) r(k)`;
   insertPointsEarnedSql(): string {
     return `
 INSERT INTO points_ledger ${cols('points_ledger', 'entry_id, customer_id, occurred_at, points, kind, order_id, reason')}
-SELECT 'PE' || lpad(ono::VARCHAR, 9, '0'), ${idSql('C', 'i', 7)}, ${ts('recv_s')}, (amt - disc) // 100, 'earn', ${idSql('O', 'ono', 9)}, '订单完成获得积分',
+SELECT 'PE' || lpad(ono::VARCHAR, 9, '0'), ${idSql('C', 'i', 7)}, ${ts(this.at('recv_s'))}, (amt - disc) // 100, 'earn', ${idSql('O', 'ono', 9)}, '订单完成获得积分',
   []::VARCHAR[]
 FROM _dm_ord
 WHERE recv_s IS NOT NULL AND NOT gift AND rk NOT IN (1, 2) AND (amt - disc) >= 100 AND ch IN (2, 3, 4)
 UNION ALL
-SELECT 'PA' || lpad(ono::VARCHAR, 9, '0'), ${idSql('C', 'i', 7)}, ${ts('refd_s')},
+SELECT 'PA' || lpad(ono::VARCHAR, 9, '0'), ${idSql('C', 'i', 7)}, ${ts(this.at('refd_s'))},
   -(ret // 100), 'adjust', ${idSql('O', 'ono', 9)}, '部分退货扣回积分',
   []::VARCHAR[]
 FROM _dm_ord

@@ -62,13 +62,28 @@ function layered(plans: readonly FieldPlan[]): { levels: string[][]; fields: { v
       p.sql.steps.forEach((st) => changes.push(`((${st.before}) IS DISTINCT FROM (${st.after}))`));
       return { value: p.sql.value, invalid: p.sql.invalid, derived: { ...p.sql.derived } };
     }
-    p.sql.steps.forEach((st, k) => {
+    const steps = p.sql.steps;
+    // A final parsing step renders the typed value as text for the log: parse once, into a column both use.
+    const last = steps[steps.length - 1];
+    let typed = p.sql.value;
+    while (last && !last.after.includes(typed)) {
+      const m = /^CAST\((.*) AS [A-Z0-9(), ]+\)$/s.exec(typed);
+      if (!m) break;
+      typed = m[1]!;
+    }
+    const shareTyped = last !== undefined && steps.length > 1 && typed !== last.after && last.after.includes(typed);
+    let level = 0;
+    steps.forEach((st, k) => {
       if (k === 0) {
         levels[0]!.push(`${st.before} AS __s${pi}_in`);
         replacements.push([st.before, `__s${pi}_in`]);
       }
+      if (shareTyped && k === steps.length - 1) {
+        (levels[++level] ??= []).push(`${substitute(typed, replacements)} AS __v${pi}`);
+        replacements.unshift([typed, `__v${pi}`]);
+      }
       const col = `__s${pi}_${k}`;
-      (levels[k + 1] ??= []).push(`${substitute(st.after, replacements)} AS ${col}`);
+      (levels[++level] ??= []).push(`${substitute(st.after, replacements)} AS ${col}`);
       changes.push(`(${k === 0 ? `__s${pi}_in` : `__s${pi}_${k - 1}`} IS DISTINCT FROM ${col})`);
       replacements.unshift([st.after, col]);
     });
