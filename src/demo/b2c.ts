@@ -779,7 +779,9 @@ FROM _dm_tk WHERE kind = 0 AND resolved IS NOT NULL AND ${this.u('compensate', '
   touchesSql(): string {
     const { campaigns } = this.ctx;
     const active = campaigns.filter((c) => c.frac > 0).map((c) => c.index);
-    if (active.length === 0) return `CREATE OR REPLACE TEMP TABLE _dm_touch AS SELECT NULL::BIGINT AS i WHERE false`;
+    if (active.length === 0) {
+      return `CREATE OR REPLACE TEMP TABLE _dm_touch AS SELECT NULL::BIGINT AS i, NULL::BIGINT AS k, NULL::BIGINT AS tsec, NULL::BIGINT AS ots, NULL::BIGINT AS ono, NULL::DOUBLE AS ur WHERE false`;
+    }
     return `
 CREATE OR REPLACE TEMP TABLE _dm_touch AS
 WITH t AS (

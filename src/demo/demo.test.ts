@@ -245,6 +245,27 @@ describe('generateDemo', () => {
     }
   });
 
+  it('handles tiny demos and other periods', async () => {
+    for (const [customers, start, end] of [
+      [1, undefined, undefined],
+      [40, '2024-01-01', '2024-12-31'],
+      [40, '2024-03-01', '2024-06-01'], // too short for any campaign
+    ] as const) {
+      const mem = await openWarehouse({ path: ':memory:' });
+      try {
+        const s = await generateDemo(mem, { customers, seed: 5, start, end });
+        expect(s.tables.customers).toBe(customers);
+        if (start && end) {
+          const r = (await mem.query(`SELECT min(ordered_at)::VARCHAR AS a, max(ordered_at)::VARCHAR AS b FROM orders`)).rows[0]!;
+          expect(String(r.a) >= start).toBe(true);
+          expect(String(r.b) <= `${end} 23:59:59`).toBe(true);
+        }
+      } finally {
+        await mem.close();
+      }
+    }
+  });
+
   it('rejects bad options', async () => {
     await expect(generateDemo(wh, { customers: 0, seed: 1 })).rejects.toBeInstanceOf(DemoError);
     await expect(generateDemo(wh, { customers: 1.5, seed: 1 })).rejects.toThrow(/customers/);
