@@ -7,8 +7,9 @@
 import type { Calendar } from './calendar.js';
 import type { Campaign, Employee, Org, Product } from './catalog.js';
 import { loadGeo, type City } from './geo.js';
+import { chineseName } from './names.js';
 import { Rng } from './random.js';
-import { COMPANY_CORES, COMPANY_SIZES, INDUSTRIES, INDUSTRY_WORDS, LOSS_REASONS, MOBILE_PREFIXES, PAYMENT_METHODS, SURNAMES, GIVEN_FEMALE, GIVEN_MALE } from './reference.js';
+import { COMPANY_CORES, COMPANY_SIZES, INDUSTRIES, INDUSTRY_WORDS, LOSS_REASONS, MOBILE_PREFIXES, PAYMENT_METHODS } from './reference.js';
 import { fmtDate, fmtTs, idJs, yuan, type DemoRow } from './sqlutil.js';
 
 export const STAGES = ['prospecting', 'qualification', 'engaging', 'proposal', 'negotiation'] as const;
@@ -36,20 +37,6 @@ export function leadCount(customers: number): number {
   return Math.min(20000, Math.max(Math.ceil(customers / 20), Math.min(60, Math.floor(customers / 4))));
 }
 
-function name(rng: Rng): string {
-  const total = SURNAMES.reduce((s, x) => s + x[1], 0);
-  let x = rng.next() * total;
-  let surname = SURNAMES[0]![0];
-  for (const s of SURNAMES) {
-    x -= s[1];
-    if (x < 0) {
-      surname = s[0];
-      break;
-    }
-  }
-  const pool = rng.chance(0.6) ? GIVEN_MALE : GIVEN_FEMALE;
-  return surname + rng.pick(pool) + (rng.chance(0.7) ? rng.pick(pool) : '');
-}
 
 interface Ctx {
   readonly rng: Rng;
@@ -272,7 +259,7 @@ export function buildB2B(seed: number, customers: number, cal: Calendar, org: Or
     const industry = rng.weighted(INDUSTRIES);
     const size = COMPANY_SIZES[rng.weightedIndex(COMPANY_SIZES.map((s) => s[1]))]!;
     const company = `${city.name.replace(/市$/, '')}${rng.pick(COMPANY_CORES)}${rng.pick(COMPANY_CORES)}${rng.pick(INDUSTRY_WORDS[industry] ?? ['商贸'])}有限公司`;
-    const contact = name(rng);
+    const contact = chineseName(rng, () => !rng.chance(0.6));
     const source = rng.weighted([['web', 30], ['wechat', 20], ['phone', 18], ['other', 20], ['tmall', 6], ['jd', 6]] as const);
     const event = leadEvents.find((c) => created >= c.startSec && created <= c.endSec + 14 * 86400 && (c.kind === 'b2b_event' || source === 'web' || source === 'wechat'));
     const campaign = event && (event.kind === 'b2b_event' ? rng.chance(0.6) : rng.chance(0.25)) ? event : null;

@@ -5,8 +5,9 @@
  */
 import type { Calendar } from './calendar.js';
 import { loadGeo, type City } from './geo.js';
+import { chineseName } from './names.js';
 import { Rng } from './random.js';
-import { LUNAR_NEW_YEAR, SURNAMES, GIVEN_FEMALE, GIVEN_MALE } from './reference.js';
+import { LUNAR_NEW_YEAR } from './reference.js';
 
 export const CHANNELS = ['tmall', 'jd', 'wechat', 'web', 'store'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -296,20 +297,6 @@ export interface Org {
   branchOfProvince(prefix: string): Branch;
 }
 
-function personName(rng: Rng): string {
-  const total = SURNAMES.reduce((s, x) => s + x[1], 0);
-  let x = rng.next() * total;
-  let surname = SURNAMES[0]![0];
-  for (const s of SURNAMES) {
-    x -= s[1];
-    if (x < 0) {
-      surname = s[0];
-      break;
-    }
-  }
-  const pool = rng.chance(0.5) ? GIVEN_MALE : GIVEN_FEMALE;
-  return surname + rng.pick(pool) + (rng.chance(0.7) ? rng.pick(pool) : '');
-}
 
 export function buildOrg(seed: number, cal: Calendar): Org {
   const rng = new Rng(seed, 'org');
@@ -340,7 +327,7 @@ export function buildOrg(seed: number, cal: Calendar): Org {
     do phone = `+86139${String(rng.int(100_000_000)).padStart(8, '0')}`;
     while (usedPhones.has(phone));
     usedPhones.add(phone);
-    const emp: Employee = { ...e, index, id, name: e.name ?? personName(rng), phone, email: `${id.toLowerCase()}@tidemark-demo.cn` };
+    const emp: Employee = { ...e, index, id, name: e.name ?? chineseName(rng, () => !rng.chance(0.5)), phone, email: `${id.toLowerCase()}@tidemark-demo.cn` };
     employees.push(emp);
     return emp;
   };

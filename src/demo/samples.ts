@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { chineseName } from './names.js';
 import { Rng } from './random.js';
-import { GIVEN_FEMALE, GIVEN_MALE, SURNAMES } from './reference.js';
 
 const SEED = 20240607;
 
@@ -72,20 +72,6 @@ export interface SampleManifest {
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
-function name(rng: Rng, female: boolean): string {
-  const total = SURNAMES.reduce((s, x) => s + x[1], 0);
-  let x = rng.next() * total;
-  let surname = SURNAMES[0]![0];
-  for (const s of SURNAMES) {
-    x -= s[1];
-    if (x < 0) {
-      surname = s[0];
-      break;
-    }
-  }
-  const pool = female ? GIVEN_FEMALE : GIVEN_MALE;
-  return surname + rng.pick(pool) + (rng.chance(0.7) ? rng.pick(pool) : '');
-}
 
 function csvField(v: string): string {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -153,7 +139,7 @@ function buildCustomers(m: SampleManifest['customers']): { rows: CustomerRow[]; 
   for (let k = 0; k < N; k++) {
     const id = `VIP${10001 + k}`;
     const female = rng.chance(0.55);
-    let nm = name(rng, female);
+    let nm = chineseName(rng, () => female);
     // Genders: 男/女 for most, M/F and 1/2 codes for some, and a few blanks.
     let gender: string;
     if (k % 15 === 7) gender = '';
