@@ -22,12 +22,16 @@ export async function splitSalesLines(wh: Warehouse, present: readonly string[],
   const cancelled = [`regexp_matches(order_id, '^[Cc][0-9]')`, has('status') ? `coalesce(status IN ('cancelled', 'refunded'), false)` : undefined].filter(Boolean).join(' OR ');
   // Repeated identical lines are rare: find them with a hash aggregate rather than a window over every line.
   await wh.run(`CREATE OR REPLACE TEMP TABLE tm_repeats AS SELECT __h, min(__line) AS __first FROM tm_clean WHERE __reason IS NULL GROUP BY __h HAVING count(*) > 1`);
+  // The window runs on two narrow columns, not whole rows: at 10M lines that is what keeps it from spilling.
+  await wh.run(
+    `CREATE OR REPLACE TEMP TABLE tm_line_no AS
+     SELECT __line, row_number() OVER (PARTITION BY order_id ORDER BY __line) AS line_no FROM tm_clean WHERE __reason IS NULL`,
+  );
   await wh.run(
     `CREATE OR REPLACE TEMP TABLE tm_lines AS
-     SELECT c.* EXCLUDE (_flags, __h), (${amount})::DECIMAL(18,2) AS __amount, (quantity < 0 OR ${cancelled}) AS __return,
-            row_number() OVER (PARTITION BY order_id ORDER BY c.__line) AS line_no,
+     SELECT c.* EXCLUDE (_flags, __h), (${amount})::DECIMAL(18,2) AS __amount, (quantity < 0 OR ${cancelled}) AS __return, n.line_no,
             list_concat(_flags, ${rowFlags}, CASE WHEN c.__line > r.__first THEN ['possible_duplicate'] ELSE [] END) AS _flags
-     FROM tm_clean c LEFT JOIN tm_repeats r USING (__h) WHERE c.__reason IS NULL`,
+     FROM tm_clean c JOIN tm_line_no n USING (__line) LEFT JOIN tm_repeats r USING (__h) WHERE c.__reason IS NULL`,
   );
   const pick = (f: string, expr?: string) => (has(f) ? (expr ?? `arg_min(${f}, __line) FILTER (WHERE ${f} IS NOT NULL)`) : undefined);
   const orderCols: Record<string, string> = {};
