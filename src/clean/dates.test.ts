@@ -1,20 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FieldDef, FieldType } from '../schema/index.js';
 import { cleanFieldSql, DEFAULT_CLEAN_CONFIG, setupCleaning, type CleanConfig } from './index.js';
-import { TestWarehouse } from './test-db.js';
+import { ruleHarness } from './test-db.js';
 
-const f = (type: FieldType): FieldDef => ({ name: 'f', type, label: 'f', labelZh: '字段' });
-const cfg = (c: Partial<CleanConfig> = {}): CleanConfig => ({ ...DEFAULT_CLEAN_CONFIG, ...c });
-
-let db: TestWarehouse;
-beforeAll(async () => {
-  db = await TestWarehouse.open({ udf: false });
-  await setupCleaning(db, cfg());
-});
-afterAll(async () => db.close());
-
-const clean = (type: FieldType, inputs: (string | null)[], c: Partial<CleanConfig> = {}) => db.texts((raw) => cleanFieldSql(f(type), raw, cfg(c)).value, inputs);
-const invalid = (type: FieldType, inputs: (string | null)[]) => db.eval((raw) => cleanFieldSql(f(type), raw, cfg()).invalid, inputs);
+const { f, cfg, db: testDb, clean, invalid } = ruleHarness();
 
 /**
  * Independent oracle for Excel serial dates (1900 date system): day 1 is 1900-01-01 and Excel counts a fictitious
@@ -142,7 +131,7 @@ describe('timestamp_parse', () => {
   it('reports rewritten values as changed and canonical ones as unchanged', async () => {
     const sql = cleanFieldSql(f('timestamp'), 'raw', cfg());
     const step = sql.steps.find((s) => s.rule === 'timestamp_parse')!;
-    const changed = await db.eval((raw) => `(${step.before.replaceAll('raw', raw)}) IS DISTINCT FROM (${step.after.replaceAll('raw', raw)})`, ['2023-10-15 14:30:00', '2023年10月15日 14:30', 'bad']);
+    const changed = await testDb().eval((raw) => `(${step.before.replaceAll('raw', raw)}) IS DISTINCT FROM (${step.after.replaceAll('raw', raw)})`, ['2023-10-15 14:30:00', '2023年10月15日 14:30', 'bad']);
     // 'bad' is not counted as changed by the rule: it is reported as invalid instead.
     expect(changed).toEqual([false, true, false]);
     expect(await invalid('timestamp', ['bad'])).toEqual([true]);

@@ -1,20 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FieldDef, FieldType } from '../schema/index.js';
 import { cleanFieldSql, DEFAULT_CLEAN_CONFIG, setupCleaning, type CleanConfig } from './index.js';
-import { TestWarehouse } from './test-db.js';
+import { ruleHarness } from './test-db.js';
 
-const f = (type: FieldType): FieldDef => ({ name: 'f', type, label: 'f', labelZh: '字段' });
-const cfg = (c: Partial<CleanConfig> = {}): CleanConfig => ({ ...DEFAULT_CLEAN_CONFIG, ...c });
-
-let db: TestWarehouse;
-beforeAll(async () => {
-  db = await TestWarehouse.open({ udf: false });
-  await setupCleaning(db, cfg());
-});
-afterAll(async () => db.close());
-
-const clean = (type: FieldType, inputs: (string | null)[], c: Partial<CleanConfig> = {}) => db.texts((raw) => cleanFieldSql(f(type), raw, cfg(c)).value, inputs);
-const invalid = (type: FieldType, inputs: (string | null)[]) => db.eval((raw) => cleanFieldSql(f(type), raw, cfg()).invalid, inputs);
+const { f, cfg, db: testDb, clean, invalid } = ruleHarness();
 
 describe('id_normalize', () => {
   it('repairs ids a spreadsheet turned into numbers', async () => {
@@ -73,7 +62,7 @@ describe('number_parse', () => {
   });
 
   it('parses decimals into DOUBLE with percentages as fractions', async () => {
-    const out = await db.eval((raw) => cleanFieldSql(f('decimal'), raw, cfg()).value, ['12.5%', '3.5', '1,234.5', '1.5万', '-0.25', '60%', '(2.5)', 'inf', 'abc', '1e3']);
+    const out = await testDb().eval((raw) => cleanFieldSql(f('decimal'), raw, cfg()).value, ['12.5%', '3.5', '1,234.5', '1.5万', '-0.25', '60%', '(2.5)', 'inf', 'abc', '1e3']);
     expect(out).toEqual([0.125, 3.5, 1234.5, 15000, -0.25, 0.6, -2.5, null, null, 1000]);
   });
 

@@ -2,20 +2,9 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FieldDef, FieldType } from '../schema/index.js';
 import { cleanFieldSql, DEFAULT_CLEAN_CONFIG, setupCleaning, type CleanConfig } from './index.js';
-import { TestWarehouse } from './test-db.js';
+import { ruleHarness } from './test-db.js';
 
-const f = (type: FieldType): FieldDef => ({ name: 'f', type, label: 'f', labelZh: '字段' });
-const cfg = (c: Partial<CleanConfig> = {}): CleanConfig => ({ ...DEFAULT_CLEAN_CONFIG, ...c });
-
-let db: TestWarehouse;
-beforeAll(async () => {
-  db = await TestWarehouse.open({ udf: false });
-  await setupCleaning(db, cfg());
-});
-afterAll(async () => db.close());
-
-const clean = (type: FieldType, inputs: (string | null)[], c: Partial<CleanConfig> = {}) => db.texts((raw) => cleanFieldSql(f(type), raw, cfg(c)).value, inputs);
-const invalid = (type: FieldType, inputs: (string | null)[]) => db.eval((raw) => cleanFieldSql(f(type), raw, cfg()).invalid, inputs);
+const { f, cfg, db: testDb, clean, invalid } = ruleHarness();
 
 /** The oracle: libphonenumber's E.164 when it finds a valid number (CN as the default region), else null. */
 function oracle(s: string): string | null {

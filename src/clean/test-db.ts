@@ -6,6 +6,9 @@ import { DuckDBInstance, DuckDBScalarFunction, VARCHAR, type DuckDBConnection, t
 import type { QueryResult, Row, SqlValue, Warehouse } from '../warehouse/port.js';
 import type { UdfHost } from './setup.js';
 import { lit } from './sql.js';
+import { afterAll, beforeAll } from 'vitest';
+import type { FieldDef, FieldType } from '../schema/index.js';
+import { cleanFieldSql, DEFAULT_CLEAN_CONFIG, setupCleaning, type CleanConfig } from './index.js';
 
 /** Registers fn as a VARCHAR → VARCHAR scalar function on the connection (NULL in, NULL out, never called for NULL). */
 export function registerVarcharFunction(conn: DuckDBConnection, name: string, fn: (s: string | null) => string | null): void {
@@ -80,4 +83,30 @@ export class TestWarehouse implements Warehouse, UdfHost {
     const r = await this.query(`SELECT ${expr('raw')} AS v FROM (VALUES ${values}) t(i, raw) ORDER BY i`);
     return r.rows.map((x) => x.v);
   }
+}
+
+/**
+ * The fixture the per-rule test files share: one in-memory warehouse with the cleaning macros set up, and
+ * `clean`/`invalid` helpers that run one field type's generated SQL over a list of raw inputs.
+ */
+export function ruleHarness() {
+  const f = (type: FieldType): FieldDef => ({ name: 'f', type, label: 'f', labelZh: '字段' });
+  const cfg = (c: Partial<CleanConfig> = {}): CleanConfig => ({ ...DEFAULT_CLEAN_CONFIG, ...c });
+  let db: TestWarehouse | undefined;
+  beforeAll(async () => {
+    db = await TestWarehouse.open({ udf: false });
+    await setupCleaning(db, cfg());
+  });
+  afterAll(async () => db?.close());
+  const open = (): TestWarehouse => {
+    if (!db) throw new Error('ruleHarness: used outside a test');
+    return db;
+  };
+  return {
+    f,
+    cfg,
+    db: open,
+    clean: (type: FieldType, inputs: (string | null)[], c: Partial<CleanConfig> = {}) => open().texts((raw) => cleanFieldSql(f(type), raw, cfg(c)).value, inputs),
+    invalid: (type: FieldType, inputs: (string | null)[]) => open().eval((raw) => cleanFieldSql(f(type), raw, cfg()).invalid, inputs),
+  };
 }
