@@ -109,7 +109,7 @@ export function timestampBody(x: string, tz: string): string {
     const digitFirst = `unicode(${s}) BETWEEN 48 AND 57`;
     const fast =
       `CASE WHEN ${zonedSql(s)} THEN ${plausible(zonedValue(s, tz))} ` +
-      `WHEN ${digitFirst} AND strpos(${s}, '年') = 5 THEN ${plausible(`TRY_CAST(replace(replace(replace(${s}, '年', '-'), '月', '-'), '日', ' ') AS TIMESTAMP)`)} ` +
+      `WHEN ${digitFirst} AND strpos(${s}, '年') = 5 THEN ${plausible(`TRY_CAST(rtrim(replace(replace(replace(${s}, '年', '-'), '月', '-'), '日', ' ')) AS TIMESTAMP)`)} ` +
       `WHEN ${digitFirst} AND strpos(${s}, '/') BETWEEN 2 AND 3 THEN ${normalisedValue(`regexp_replace(${s}, '^(\\d{1,2})/(\\d{1,2})/(\\d{4})\\s*', '\\3-\\1-\\2 ')`)} END`;
     const slow =
       `CASE WHEN regexp_full_match(${s}, '\\d+(?:\\.\\d+)?') THEN ${numeric(s)} ` +
