@@ -4,7 +4,7 @@
  * that is renamed over the target only when complete: a failed or interrupted export leaves no
  * half-written file behind.
  */
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ENTITIES, quoteIdent } from '../schema/index.js';
 import type { Column, Row, Warehouse } from '../warehouse/port.js';
@@ -66,16 +66,27 @@ export function duplicateColumns(columns: readonly Column[]): string[] {
   return [...dup];
 }
 
+export interface AtomicOptions {
+  /** Files that go with the output under the same name plus a suffix (a DuckDB file's `.wal`): moved along or removed with it. */
+  readonly companions?: readonly string[];
+  /** Runs before the process dies of Ctrl-C or SIGTERM (e.g. to clear a progress bar). */
+  readonly onAbort?: () => void;
+}
+
 /**
  * Runs `fn` on a temporary path next to `out` and renames it to `out` once fn resolves. On failure,
  * or Ctrl-C, the temporary file is removed and `out` is left as it was.
  */
-export async function writeAtomically<T>(out: string, fn: (tmp: string) => Promise<T>): Promise<T> {
+export async function writeAtomically<T>(out: string, fn: (tmp: string) => Promise<T>, opts: AtomicOptions = {}): Promise<T> {
   const target = resolve(out);
+  const companions = opts.companions ?? [];
   mkdirSync(dirname(target), { recursive: true });
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
-  const cleanup = () => rmSync(tmp, { force: true });
+  const cleanup = () => {
+    for (const suffix of ['', ...companions]) rmSync(`${tmp}${suffix}`, { force: true });
+  };
   const onSignal = (sig: NodeJS.Signals) => {
+    opts.onAbort?.();
     cleanup();
     process.kill(process.pid, sig);
   };
@@ -83,6 +94,10 @@ export async function writeAtomically<T>(out: string, fn: (tmp: string) => Promi
   process.once('SIGTERM', onSignal);
   try {
     const result = await fn(tmp);
+    for (const suffix of companions) {
+      rmSync(`${target}${suffix}`, { force: true });
+      if (existsSync(`${tmp}${suffix}`)) renameSync(`${tmp}${suffix}`, `${target}${suffix}`);
+    }
     renameSync(tmp, target);
     return result;
   } catch (e) {

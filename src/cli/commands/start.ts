@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { generateDemo } from '../../demo/index.js';
+import { writeAtomically } from '../../export/index.js';
 import { ENTITIES, quoteIdent } from '../../schema/index.js';
 import { overview, type Overview } from '../../overview/index.js';
 import { openWarehouse } from '../../warehouse/duckdb.js';
@@ -76,45 +77,25 @@ export async function start(path: string, progress: Progress): Promise<StartResu
   }
 }
 
+/** Built under a temporary name and renamed when done, so an interrupted build leaves nothing behind. */
 async function buildDemo(target: string, progress: Progress): Promise<DemoSummary> {
-  mkdirSync(dirname(target), { recursive: true });
-  const tmp = join(dirname(target), `.${basename(target)}.building-${process.pid}`);
-  const cleanup = () => {
-    rmSync(tmp, { force: true });
-    rmSync(`${tmp}.wal`, { force: true });
-  };
-  const onSignal = (sig: NodeJS.Signals) => {
-    progress.done();
-    cleanup();
-    process.kill(process.pid, sig);
-  };
-  cleanup();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    const wh = await openWarehouse({ path: tmp });
-    let demo: DemoSummary;
-    try {
-      demo = await generateDemo(wh, {
-        ...START_DEMO,
-        onProgress: (step: string, done: number, total: number) => progress.update(done, total, `Building demo: ${step}`),
-      });
-    } finally {
-      progress.done();
-      await wh.close();
-    }
-    // close() checkpoints, so normally there is no WAL left; move it along if there is.
-    rmSync(`${target}.wal`, { force: true });
-    if (existsSync(`${tmp}.wal`)) renameSync(`${tmp}.wal`, `${target}.wal`);
-    renameSync(tmp, target);
-    return demo;
-  } catch (e) {
-    cleanup();
-    throw e;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  return writeAtomically(
+    target,
+    async (tmp) => {
+      const wh = await openWarehouse({ path: tmp });
+      try {
+        return await generateDemo(wh, {
+          ...START_DEMO,
+          onProgress: (step: string, done: number, total: number) => progress.update(done, total, `Building demo: ${step}`),
+        });
+      } finally {
+        progress.done();
+        await wh.close();
+      }
+    },
+    // close() checkpoints, so normally there is no WAL left; it moves along if there is.
+    { companions: ['.wal'], onAbort: () => progress.done() },
+  );
 }
 
 /** Commands to try after the overview. Run through `npm start`, `tidemark` is not on the PATH: show `npx tidemark`. */
