@@ -1,0 +1,136 @@
+/**
+ * The semantic model the catalog is written against: the schema's entities as tables, their many-to-one
+ * relations (named after the referencing field: `customer_id` → `customer`, `owner_employee_id` → `owner`),
+ * and a few derived tables that are defined as queries (a customer's first and last counted order, a
+ * receivable's payments). Paths like `order.customer.province` walk these relations; every hop is a
+ * LEFT JOIN on the target's single-column natural key, so a join can never multiply rows.
+ */
+import { ENTITIES } from '../schema/entities.js';
+import type { FieldType } from '../schema/types.js';
+import { agg, bin, col, isNull, lit, type Expr, type Select } from '../sql/ast.js';
+
+export interface Relation {
+  readonly name: string;
+  /** Column of this table holding the key. */
+  readonly via: string;
+  readonly target: string;
+  readonly targetKey: string;
+}
+
+export interface ModelTable {
+  readonly name: string;
+  readonly label: string;
+  readonly labelZh: string;
+  readonly columns: ReadonlyMap<string, FieldType>;
+  readonly relations: readonly Relation[];
+  /** A derived table: the query that defines it (rendered as a CTE when used). */
+  readonly query?: Select;
+}
+
+function relationName(field: string): string {
+  if (field === 'owner_employee_id') return 'owner';
+  return field.replace(/_id$/, '');
+}
+
+/** An order that counts: not cancelled (a NULL status counts), as in src/overview. */
+export const COUNTED_ORDER = "status IS NULL OR status <> 'cancelled'";
+
+function countedOrder(t?: string): Expr {
+  return bin('OR', isNull(col('status', t)), bin('<>', col('status', t), lit('cancelled')));
+}
+
+// is_anonymous may be NULL: NOT (NULL = true) is NULL, so spell it out.
+const CUSTOMER_STATS: Select = {
+  select: [
+    { expr: col('customer_id'), as: 'customer_id' },
+    { expr: agg('min', [col('ordered_at')]), as: 'first_order_at' },
+    { expr: agg('max', [col('ordered_at')]), as: 'last_order_at' },
+    { expr: agg('count', []), as: 'lifetime_orders' },
+    { expr: agg('sum', [col('amount')]), as: 'lifetime_revenue' },
+  ],
+  from: { k: 'table', name: 'orders', as: 'orders' },
+  groupBy: [col('customer_id')],
+  where: bin('AND', bin('AND', isNull(col('customer_id'), true), bin('OR', isNull(col('is_anonymous')), bin('=', col('is_anonymous'), lit(false)))), countedOrder()),
+};
+
+const RECEIVABLE_PAID: Select = {
+  select: [
+    { expr: col('receivable_id'), as: 'receivable_id' },
+    { expr: agg('sum', [col('amount')]), as: 'paid' },
+    { expr: agg('max', [col('received_at')]), as: 'last_paid_at' },
+  ],
+  from: { k: 'table', name: 'payments', as: 'payments' },
+  where: isNull(col('receivable_id'), true),
+  groupBy: [col('receivable_id')],
+};
+
+function buildModel(): Map<string, ModelTable> {
+  const tables = new Map<string, ModelTable>();
+  for (const e of ENTITIES) {
+    const columns = new Map<string, FieldType>(e.fields.map((f) => [f.name, f.type]));
+    columns.set('extra', 'json');
+    const relations: Relation[] = [];
+    for (const f of e.fields) {
+      if (!f.references) continue;
+      const [target, targetKey] = f.references.split('.') as [string, string];
+      const te = ENTITIES.find((x) => x.name === target);
+      if (!te || te.key.length !== 1 || te.key[0] !== targetKey) continue;
+      relations.push({ name: relationName(f.name), via: f.name, target, targetKey });
+    }
+    if (columns.get('customer_id') === 'id' && e.name !== 'customers') {
+      relations.push({ name: 'customer_stats', via: 'customer_id', target: 'customer_stats', targetKey: 'customer_id' });
+    }
+    if (e.name === 'customers') relations.push({ name: 'stats', via: 'customer_id', target: 'customer_stats', targetKey: 'customer_id' });
+    if (e.name === 'receivables') relations.push({ name: 'paid', via: 'receivable_id', target: 'receivable_paid', targetKey: 'receivable_id' });
+    tables.set(e.name, { name: e.name, label: e.label, labelZh: e.labelZh, columns, relations });
+  }
+  tables.set('customer_stats', {
+    name: 'customer_stats',
+    label: 'Customer order history',
+    labelZh: '客户购买历史',
+    columns: new Map<string, FieldType>([
+      ['customer_id', 'id'],
+      ['first_order_at', 'timestamp'],
+      ['last_order_at', 'timestamp'],
+      ['lifetime_orders', 'int'],
+      ['lifetime_revenue', 'money'],
+    ]),
+    relations: [],
+    query: CUSTOMER_STATS,
+  });
+  tables.set('receivable_paid', {
+    name: 'receivable_paid',
+    label: 'Payments per receivable',
+    labelZh: '应收回款汇总',
+    columns: new Map<string, FieldType>([
+      ['receivable_id', 'id'],
+      ['paid', 'money'],
+      ['last_paid_at', 'timestamp'],
+    ]),
+    relations: [],
+    query: RECEIVABLE_PAID,
+  });
+  return tables;
+}
+
+export const MODEL: ReadonlyMap<string, ModelTable> = buildModel();
+
+/** Relation paths from `from` to every reachable table, shortest first (ties: relation order). */
+export function pathsFrom(from: string, model: ReadonlyMap<string, ModelTable> = MODEL): Map<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>([[from, []]]);
+  let frontier: string[] = [from];
+  for (let depth = 0; depth < 4 && frontier.length > 0; depth++) {
+    const next: string[] = [];
+    for (const t of frontier) {
+      const base = out.get(t)!;
+      for (const r of model.get(t)?.relations ?? []) {
+        if (r.name === 'customer_stats' || r.name === 'stats' || r.name === 'paid') continue;
+        if (out.has(r.target)) continue;
+        out.set(r.target, [...base, r.name]);
+        next.push(r.target);
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}

@@ -1,0 +1,658 @@
+/**
+ * The query compiler: a Query over the catalog → one SQL statement, rendered by a dialect.
+ *
+ * Each group of aggregate metrics that share a source table and time field becomes one CTE that reads
+ * the source once, joins only many-to-one relations (so rows never multiply), and aggregates straight to
+ * the requested grain. The CTEs are stacked with UNION ALL and collapsed per grain, so metrics from
+ * different fact tables meet at the same grain without fan-out. Derived metrics are computed last from
+ * the aggregated columns. Comparisons (同比/环比) are the same CTEs over the shifted period with their
+ * time buckets shifted forward onto the current ones. Values are bound parameters; identifiers come only
+ * from the catalog and the schema.
+ */
+import { and, agg, bin, cast, caseWhen, col, fn, isNull, lit, param, trunc, type Expr, type FromItem, type Join, type Select, type SelectItem } from '../sql/ast.js';
+import type { Dialect } from '../sql/dialect.js';
+import { duckdb } from '../sql/duckdb.js';
+import { render } from '../sql/render.js';
+import { parseFormula, type Formula } from '../metrics/formula.js';
+import { MODEL, pathsFrom } from '../metrics/model.js';
+import { resolve, ResolveError, safeDiv, SourceScope } from '../metrics/resolve.js';
+import type { Catalog, DimensionDef, MetricDef } from '../metrics/types.js';
+import { BUCKET_EXAMPLE, bucketStart, daysBetween, GRAINS, isDay, shiftDay, type Grain } from './time.js';
+import { FILTER_OPS, QueryError, type ColumnMeta, type CompiledQuery, type Filter, type Query, type QueryIssue } from './types.js';
+
+export interface CompileOptions {
+  readonly dialect?: Dialect;
+  /** YYYY-MM-DD: what today() means unless the query gives asOf. */
+  readonly today: string;
+}
+
+interface Shift {
+  readonly n: number;
+  readonly unit: 'year' | 'month' | 'day';
+}
+
+interface Frame {
+  readonly suffix: '' | '__prev';
+  readonly shift?: Shift;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+interface FactGroup {
+  readonly id: string;
+  readonly source: string;
+  readonly time: string;
+  readonly metrics: MetricDef[];
+  readonly per?: MetricDef;
+  readonly lookback?: number;
+}
+
+const GROUPING_COL = '_grouping';
+const GRAIN_STEP: Record<Grain, Shift> = { year: { n: 1, unit: 'year' }, quarter: { n: 3, unit: 'month' }, month: { n: 1, unit: 'month' }, week: { n: 7, unit: 'day' }, day: { n: 1, unit: 'day' } };
+const NUMERIC_TIME = new Set(['month_of_year', 'quarter_of_year', 'weekday', 'hour_of_day']);
+
+const formulaCache = new Map<string, Formula>();
+function formula(src: string): Formula {
+  let f = formulaCache.get(src);
+  if (!f) formulaCache.set(src, (f = parseFormula(src)));
+  return f;
+}
+
+function prefixFormula(f: Formula, prefix: readonly string[]): Formula {
+  if (prefix.length === 0) return f;
+  const p = (x: Formula): Formula => prefixFormula(x, prefix);
+  switch (f.k) {
+    case 'field':
+      return { k: 'field', path: [...prefix, ...f.path] };
+    case 'call':
+      return { ...f, args: f.args.map(p) };
+    case 'bin':
+      return { ...f, left: p(f.left), right: p(f.right) };
+    case 'not':
+    case 'neg':
+    case 'isnull':
+      return { ...f, e: p(f.e) };
+    case 'in':
+      return { ...f, e: p(f.e), list: f.list.map(p) };
+    default:
+      return f;
+  }
+}
+
+/** Adds `cond` to the FILTER of every aggregate in e. */
+function withFilter(e: Expr, cond: Expr | undefined): Expr {
+  if (cond === undefined) return e;
+  const w = (x: Expr): Expr => withFilter(x, cond);
+  switch (e.k) {
+    case 'agg':
+      return { ...e, filter: e.filter === undefined ? cond : bin('AND', cond, e.filter) };
+    case 'fn':
+      return { ...e, args: e.args.map(w) };
+    case 'bin':
+      return { ...e, left: w(e.left), right: w(e.right) };
+    case 'not':
+    case 'neg':
+    case 'isnull':
+    case 'cast':
+      return { ...e, e: w(e.e) };
+    case 'case':
+      return { ...e, whens: e.whens.map(([a, b]) => [w(a), w(b)] as const), ...(e.else ? { else: w(e.else) } : {}) };
+    default:
+      return e;
+  }
+}
+
+/** Looks a metric or dimension up by key, or by its Chinese or English label. */
+export function findByName<T extends { key: string; label: { en: string; zh: string } }>(map: ReadonlyMap<string, T>, name: string): T | undefined {
+  const exact = map.get(name);
+  if (exact) return exact;
+  const n = name.trim().toLowerCase();
+  for (const v of map.values()) if (v.key === n || v.label.zh === name.trim() || v.label.en.toLowerCase() === n) return v;
+  return undefined;
+}
+
+function isAdditive(m: MetricDef): boolean {
+  if (m.formula !== undefined || m.per !== undefined) return m.per !== undefined && /^\s*count\(\*\)\s*$/i.test(m.measure ?? '');
+  return /^\s*-?\s*(sum|count|count_if|sum_if|count_distinct)\(/i.test(m.measure ?? '');
+}
+
+export class Compiler {
+  private readonly d: Dialect;
+  private readonly issues: QueryIssue[] = [];
+  private readonly metrics: MetricDef[] = [];
+  private readonly dims: DimensionDef[] = [];
+  private readonly derivedTables = new Set<string>();
+  private readonly today: string;
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly q: Query,
+    opts: CompileOptions,
+  ) {
+    this.d = opts.dialect ?? duckdb;
+    this.today = q.asOf ?? opts.today;
+  }
+
+  private issue(code: string, field: string, message: string): void {
+    this.issues.push({ code, field, message });
+  }
+
+  private validate(): void {
+    const q = this.q;
+    const cat = this.catalog;
+    if (!Array.isArray(q.metrics) || q.metrics.length === 0) this.issue('no_metrics', 'metrics', `metrics: name at least one metric; metrics: ${[...cat.metrics.keys()].join(', ')}`);
+    for (const [i, name] of (q.metrics ?? []).entries()) {
+      const m = typeof name === 'string' ? findByName(cat.metrics, name) : undefined;
+      if (!m) this.issue('unknown_metric', `metrics[${i}]`, `unknown metric '${String(name)}'; metrics: ${[...cat.metrics.keys()].join(', ')}`);
+      else if (this.metrics.includes(m)) this.issue('duplicate_metric', `metrics[${i}]`, `metric '${m.key}' is asked for twice`);
+      else this.metrics.push(m);
+    }
+    for (const [i, name] of (q.dimensions ?? []).entries()) {
+      const d = typeof name === 'string' ? findByName(cat.dimensions, name) : undefined;
+      if (!d) this.issue('unknown_dimension', `dimensions[${i}]`, `unknown dimension '${String(name)}'; dimensions: ${[...cat.dimensions.keys()].join(', ')}`);
+      else if (this.dims.includes(d)) this.issue('duplicate_dimension', `dimensions[${i}]`, `dimension '${d.key}' is asked for twice`);
+      else this.dims.push(d);
+    }
+    for (const f of ['from', 'to', 'asOf'] as const) {
+      const v = q[f];
+      if (v !== undefined && (typeof v !== 'string' || !isDay(v))) this.issue('bad_date', f, `${f}: '${String(v)}' is not a date; use YYYY-MM-DD`);
+    }
+    if (q.from && q.to && isDay(q.from) && isDay(q.to) && q.from > q.to) this.issue('bad_range', 'from', `from ${q.from} is after to ${q.to}`);
+    if (q.compare !== undefined && q.compare !== 'yoy' && q.compare !== 'mom') this.issue('bad_compare', 'compare', `compare: '${String(q.compare)}' is not yoy (同比) or mom (环比)`);
+    if (q.limit !== undefined && (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 10_000_000)) this.issue('bad_limit', 'limit', `limit: expected a whole number from 1 to 10000000, got ${String(q.limit)}`);
+    for (const [i, f] of (q.filters ?? []).entries()) this.validateFilter(f, i);
+  }
+
+  private validateFilter(f: Filter, i: number): void {
+    const p = `filters[${i}]`;
+    const d = typeof f?.dimension === 'string' ? findByName(this.catalog.dimensions, f.dimension) : undefined;
+    if (!d) {
+      this.issue('unknown_dimension', `${p}.dimension`, `${p}: unknown dimension '${String(f?.dimension)}'; dimensions: ${[...this.catalog.dimensions.keys()].join(', ')}`);
+      return;
+    }
+    if (!FILTER_OPS.includes(f.op)) {
+      this.issue('bad_filter_op', `${p}.op`, `${p}.op: '${String(f.op)}' is not one of ${FILTER_OPS.join(', ')}`);
+      return;
+    }
+    const n = f.values?.length ?? 0;
+    const want = f.op === 'is_null' || f.op === 'not_null' ? 0 : f.op === 'between' ? 2 : f.op === 'in' || f.op === 'not_in' ? -1 : 1;
+    if ((want >= 0 && n !== want) || (want < 0 && n === 0)) {
+      this.issue('bad_filter_values', `${p}.values`, `${p}.values: ${f.op} takes ${want < 0 ? 'one or more values' : want === 0 ? 'no values' : want === 1 ? 'one value' : 'two values'}`);
+      return;
+    }
+    for (const [j, v] of (f.values ?? []).entries()) {
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') this.issue('bad_filter_values', `${p}.values[${j}]`, `${p}.values[${j}]: expected text or a number`);
+      else if (d.time && (GRAINS as readonly string[]).includes(d.time) && f.op !== 'contains' && bucketStart(d.time as Grain, String(v)) === undefined) {
+        this.issue('bad_filter_values', `${p}.values[${j}]`, `${p}.values[${j}]: '${String(v)}' is not a ${d.key}; write it like ${BUCKET_EXAMPLE[d.time as Grain]}`);
+      } else if (d.time && NUMERIC_TIME.has(d.time) && !Number.isFinite(Number(v))) {
+        this.issue('bad_filter_values', `${p}.values[${j}]`, `${p}.values[${j}]: '${String(v)}' is not a number`);
+      }
+    }
+  }
+
+  /** The aggregate metrics the requested ones need, in first-use order. */
+  private baseMetrics(): MetricDef[] {
+    const out: MetricDef[] = [];
+    const visit = (m: MetricDef) => {
+      if (m.formula !== undefined) {
+        for (const f of refs(formula(m.formula))) visit(this.catalog.metrics.get(f)!);
+      } else if (!out.includes(m)) out.push(m);
+    };
+    const refs = (f: Formula): string[] => {
+      const r: string[] = [];
+      const walk = (x: Formula): void => {
+        if (x.k === 'metric') r.push(x.name);
+        else if (x.k === 'call') x.args.forEach(walk);
+        else if (x.k === 'bin') {
+          walk(x.left);
+          walk(x.right);
+        } else if (x.k === 'neg' || x.k === 'not' || x.k === 'isnull') walk(x.e);
+      };
+      walk(f);
+      return r;
+    };
+    this.metrics.forEach(visit);
+    return out;
+  }
+
+  private groups(base: readonly MetricDef[]): FactGroup[] {
+    const groups = new Map<string, FactGroup>();
+    for (const m of base) {
+      const own = m.per !== undefined || m.lookbackDays !== undefined;
+      const id = own ? `${m.source}|${m.time}|${m.key}` : `${m.source}|${m.time}`;
+      let g = groups.get(id);
+      if (!g) {
+        g = { id, source: m.source!, time: m.time!, metrics: [], ...(m.per ? { per: m } : {}), ...(m.lookbackDays !== undefined ? { lookback: m.lookbackDays } : {}) };
+        groups.set(id, g);
+      }
+      g.metrics.push(m);
+    }
+    return [...groups.values()];
+  }
+
+  private trunGrains(): Grain[] {
+    return this.dims.filter((d) => d.time && (GRAINS as readonly string[]).includes(d.time)).map((d) => d.time as Grain);
+  }
+
+  private frames(): Frame[] {
+    const q = this.q;
+    const cur: Frame = { suffix: '', ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
+    if (!q.compare) return [cur];
+    const grains = this.trunGrains();
+    let shift: Shift | undefined;
+    if (q.compare === 'yoy') shift = { n: 1, unit: 'year' };
+    else if (grains.length > 0) shift = GRAIN_STEP[grains.reduce((a, b) => (GRAINS.indexOf(b) > GRAINS.indexOf(a) ? b : a))];
+    else if (this.dims.some((d) => d.time)) {
+      this.issue('compare_unsupported', 'compare', 'compare mom: with month_of_year, weekday… there is no previous period; group by year, quarter, month, week or day');
+      return [cur];
+    } else if (q.from && q.to) shift = { n: daysBetween(q.from, q.to) + 1, unit: 'day' };
+    if (!shift) {
+      this.issue('range_required', 'from', `compare ${q.compare}: give from and to, or group by a time dimension`);
+      return [cur];
+    }
+    if (q.compare === 'yoy' && !grains.length && !(q.from && q.to)) {
+      this.issue('range_required', 'from', 'compare yoy: give from and to, or group by a time dimension');
+      return [cur];
+    }
+    const prev: Frame = {
+      suffix: '__prev',
+      shift,
+      ...(q.from ? { from: shiftDay(q.from, -shift.n, shift.unit) } : {}),
+      ...(q.to ? { to: shiftDay(q.to, -shift.n, shift.unit) } : {}),
+    };
+    return [cur, prev];
+  }
+
+  /** The SQL of a dimension for rows of `scope`; undefined (with an issue) when the source cannot reach it. */
+  private dimExpr(d: DimensionDef, scope: SourceScope, time: Expr, bucket: Expr | undefined, metricKey: string, field: string): Expr | undefined {
+    if (d.time) {
+      const g = d.time;
+      if ((GRAINS as readonly string[]).includes(g)) return bucket ?? trunc(g as Grain, time);
+      if (bucket) {
+        this.issue('dimension_unavailable', field, `${d.key}: ${metricKey} looks back over earlier days and can be grouped by year, quarter, month, week or day only`);
+        return undefined;
+      }
+      switch (g) {
+        case 'month_of_year':
+          return { k: 'part', part: 'month', e: time };
+        case 'quarter_of_year':
+          return { k: 'part', part: 'quarter', e: time };
+        case 'weekday':
+          return { k: 'part', part: 'dow', e: time };
+        case 'hour_of_day':
+          return { k: 'part', part: 'hour', e: time };
+        case 'season': {
+          const m: Expr = { k: 'part', part: 'month', e: time };
+          const inM = (xs: number[]): Expr => ({ k: 'in', e: m, list: xs.map((x) => lit(x)), not: false });
+          return caseWhen([[inM([3, 4, 5]), lit('spring')], [inM([6, 7, 8]), lit('summer')], [inM([9, 10, 11]), lit('autumn')]], lit('winter'));
+        }
+      }
+    }
+    const anchors = d.anchors ?? [];
+    let chosen: { expr: string; path: readonly string[] } | undefined;
+    const own = anchors.find((a) => a.table === scope.root);
+    if (own) chosen = { expr: own.expr, path: [] };
+    else {
+      const paths = pathsFrom(scope.root);
+      for (const a of anchors) {
+        const p = paths.get(a.table);
+        if (p && (!chosen || p.length < chosen.path.length)) chosen = { expr: a.expr, path: p };
+      }
+    }
+    if (!chosen) {
+      const able = [...this.catalog.metrics.values()].filter((m) => m.source && (d.anchors ?? []).some((a) => a.table === m.source || pathsFrom(m.source!).has(a.table))).map((m) => m.key);
+      this.issue('dimension_unavailable', field, `${d.key} does not apply to ${metricKey} (${scope.root} rows have no path to ${anchors.map((a) => a.table).join(' or ')})${able.length ? `; metrics that can be split by ${d.key}: ${able.slice(0, 12).join(', ')}${able.length > 12 ? ', …' : ''}` : ''}`);
+      return undefined;
+    }
+    return this.resolveIn(prefixFormula(formula(chosen.expr), chosen.path), scope, field);
+  }
+
+  private special(periodStart: Expr, inPeriod: Expr | undefined) {
+    return (name: string): Expr | undefined => {
+      if (name === 'today') return cast(lit(this.today), 'date');
+      if (name === 'period_start') return periodStart;
+      if (name === 'in_period') return inPeriod;
+      return undefined;
+    };
+  }
+
+  private resolveIn(f: Formula, scope: SourceScope, field: string, extra: Partial<Parameters<typeof resolve>[1]> = {}): Expr | undefined {
+    try {
+      return resolve(f, { scope, special: this.special(lit(null), undefined), ...extra });
+    } catch (e) {
+      if (e instanceof ResolveError) {
+        this.issue('formula_invalid', field, `${field}: ${e.message}`);
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  private filterExpr(f: Filter, x: Expr, d: DimensionDef): Expr {
+    const grain = d.time && (GRAINS as readonly string[]).includes(d.time) ? (d.time as Grain) : undefined;
+    const v = (raw: string | number | boolean): Expr => {
+      if (grain) return cast(param(bucketStart(grain, String(raw))!), 'timestamp');
+      if (d.time && NUMERIC_TIME.has(d.time)) return param(Number(raw));
+      return param(typeof raw === 'boolean' ? raw : String(raw));
+    };
+    const vals = (f.values ?? []).map(v);
+    const v0 = vals[0]!;
+    switch (f.op) {
+      case 'eq':
+        return bin('=', x, v0);
+      case 'ne':
+        return bin('OR', isNull(x), bin('<>', x, v0));
+      case 'in':
+        return { k: 'in', e: x, list: vals, not: false };
+      case 'not_in':
+        return bin('OR', isNull(x), { k: 'in', e: x, list: vals, not: true });
+      case 'gt':
+        return bin('>', x, v0);
+      case 'gte':
+        return bin('>=', x, v0);
+      case 'lt':
+        return bin('<', x, v0);
+      case 'lte':
+        return bin('<=', x, v0);
+      case 'between':
+        return bin('AND', bin('>=', x, v0), bin('<=', x, vals[1]!));
+      case 'contains':
+        return fn('contains', cast(x, 'varchar'), param(String(f.values![0])));
+      case 'is_null':
+        return isNull(x);
+      case 'not_null':
+        return isNull(x, true);
+    }
+  }
+
+  private groupingSets(n: number): number[][] | undefined {
+    const all = Array.from({ length: n }, (_, i) => i);
+    if (this.q.subtotals) return Array.from({ length: n + 1 }, (_, k) => all.slice(0, n - k));
+    if (this.q.totals && n > 0) return [all, []];
+    return undefined;
+  }
+
+  /** One fact CTE: a group of metrics over one source, for one frame. */
+  private fact(g: FactGroup, frame: Frame): Select | undefined {
+    const scope = new SourceScope(g.source);
+    const field = `metrics`;
+    const rawTime = this.resolveIn(formula(g.time), scope, `${field}: ${g.metrics[0]!.key}.time`);
+    if (!rawTime) return undefined;
+    const time = rawTime;
+    const shifted = (e: Expr): Expr => (frame.shift ? { k: 'shift', e, n: frame.shift.n, unit: frame.shift.unit } : e);
+    const grains = this.trunGrains();
+    const finest = grains.length ? grains.reduce((a, b) => (GRAINS.indexOf(b) > GRAINS.indexOf(a) ? b : a)) : undefined;
+    const fromP = frame.from ? cast(param(frame.from), 'timestamp') : undefined;
+    const toNextP = frame.to ? cast(param(shiftDay(frame.to, 1, 'day')), 'timestamp') : undefined;
+
+    // Look-back metrics read a window before each period; the bucket comes from a series of period starts.
+    let bucket: Expr | undefined;
+    let join: Join | undefined;
+    let periodStart: Expr;
+    let inPeriod: Expr | undefined;
+    let rangeStart = fromP;
+    if (g.lookback !== undefined) {
+      if (!frame.from || !frame.to) {
+        this.issue('range_required', 'from', `${g.metrics[0]!.key} needs a period: give from and to`);
+        return undefined;
+      }
+      rangeStart = cast(param(shiftDay(frame.from, -g.lookback, 'day')), 'timestamp');
+      if (grains.length > 1) {
+        this.issue('dimension_unavailable', 'dimensions', `${g.metrics[0]!.key}: group by one of year, quarter, month, week, day`);
+        return undefined;
+      }
+      if (finest) {
+        const step = GRAIN_STEP[finest];
+        const s: FromItem = { k: 'series', from: trunc(finest, cast(param(frame.from), 'timestamp')), to: trunc(finest, cast(param(frame.to), 'timestamp')), unit: finest, as: 's' };
+        const b = col('bucket', 's');
+        join = {
+          kind: 'inner',
+          from: s,
+          on: bin('AND', bin('>=', time, { k: 'addDays', e: b, n: lit(-g.lookback) }), bin('<', time, { k: 'shift', e: b, n: step.n, unit: step.unit })),
+        };
+        periodStart = b;
+        inPeriod = bin('>=', time, b);
+        bucket = frame.shift ? trunc(finest, shifted(b)) : b;
+      } else {
+        periodStart = fromP!;
+        inPeriod = bin('>=', time, fromP!);
+      }
+    } else {
+      periodStart = finest ? trunc(finest, time) : (fromP ?? cast(lit('1900-01-01'), 'timestamp'));
+    }
+    const special = this.special(periodStart, inPeriod);
+    const bucketTime = shifted(time);
+
+    const dimExprs: Expr[] = [];
+    for (const [i, d] of this.dims.entries()) {
+      const e = this.dimExpr(d, scope, bucketTime, bucket, g.metrics[0]!.key, `dimensions[${i}]`);
+      if (!e) return undefined;
+      dimExprs.push(e);
+    }
+    const where: (Expr | undefined)[] = [];
+    if (rangeStart) where.push(bin('>=', time, rangeStart));
+    if (toNextP) where.push(bin('<', time, toNextP));
+    if (!rangeStart && !toNextP) where.push(isNull(time, true));
+    for (const [i, f] of (this.q.filters ?? []).entries()) {
+      const d = findByName(this.catalog.dimensions, f.dimension)!;
+      const x = this.dimExpr(d, scope, bucketTime, bucket, g.metrics[0]!.key, `filters[${i}].dimension`);
+      if (!x) return undefined;
+      where.push(this.filterExpr(f, x, d));
+    }
+    const resolveM = (src: string, fieldName: string, ctx: Partial<Parameters<typeof resolve>[1]>): Expr | undefined => {
+      try {
+        return resolve(formula(src), { scope, special, ...ctx });
+      } catch (e) {
+        if (e instanceof ResolveError) {
+          this.issue('formula_invalid', fieldName, `${fieldName}: ${e.message}`);
+          return undefined;
+        }
+        throw e;
+      }
+    };
+    // A filter shared by every metric of the group goes to WHERE; otherwise each aggregate gets its own FILTER.
+    const filters = g.metrics.map((m) => m.filter);
+    const shared = filters.every((f) => f !== undefined && f === filters[0]) ? filters[0] : undefined;
+    if (shared) where.push(resolveM(shared, `metrics.${g.metrics[0]!.key}.filter`, {}));
+
+    const n = dimExprs.length;
+    const sets = this.groupingSets(n);
+    const dimItems: SelectItem[] = this.dims.map((d, i) => ({ expr: dimExprs[i]!, as: d.key }));
+    const joinsOf = (): Join[] => {
+      const js: Join[] = join ? [join] : [];
+      for (const j of scope.joins.values()) {
+        const t = MODEL.get(j.table)!;
+        if (t.query) this.derivedTables.add(j.table);
+        js.push({ kind: 'left', from: { k: 'table', name: j.table, as: j.alias }, on: bin('=', col(j.targetKey, j.alias), col(j.via, j.parentAlias)) });
+      }
+      return js;
+    };
+
+    if (g.per) {
+      const m = g.per;
+      const per = m.per!;
+      const keyExpr = resolveM(per.key, `metrics.${m.key}.per.key`, {});
+      const names = new Map<string, Expr>();
+      const inner: SelectItem[] = [...dimItems];
+      for (const [name, src] of Object.entries(per.values)) {
+        const e = resolveM(src, `metrics.${m.key}.per.values.${name}`, { aggregates: true });
+        if (!e) return undefined;
+        names.set(name, e);
+        inner.push({ expr: e, as: `v_${name}` });
+      }
+      if (!keyExpr) return undefined;
+      const having = per.having ? resolveM(per.having, `metrics.${m.key}.per.having`, { names }) : undefined;
+      if (sets) inner.push({ expr: { k: 'grouping', exprs: dimExprs }, as: GROUPING_COL });
+      const where2 = [...where];
+      if (!shared && m.filter) where2.push(resolveM(m.filter, `metrics.${m.key}.filter`, {}));
+      where2.push(isNull(keyExpr, true));
+      const innerSel: Select = {
+        select: inner,
+        from: { k: 'table', name: g.source, as: scope.alias },
+        joins: joinsOf(),
+        where: and(...where2),
+        groupBy: [...dimExprs, keyExpr],
+        ...(sets ? { groupingSets: sets.map((s) => [...s, n]) } : {}),
+        ...(having ? { having } : {}),
+      };
+      const outerNames = new Map<string, Expr>([...names.keys()].map((k) => [k, col(`v_${k}`)]));
+      const measure = resolveM(m.measure!, `metrics.${m.key}.measure`, { names: outerNames, aggregates: true, scope: undefined });
+      if (!measure) return undefined;
+      const outerDims = this.dims.map((d) => col(d.key));
+      return {
+        select: [...outerDims.map((e, i) => ({ expr: e, as: this.dims[i]!.key })), ...(sets ? [{ expr: col(GROUPING_COL), as: GROUPING_COL }] : []), { expr: measure, as: m.key + frame.suffix }],
+        from: { k: 'sub', query: innerSel, as: 'per_key' },
+        ...(outerDims.length || sets ? { groupBy: [...outerDims, ...(sets ? [col(GROUPING_COL)] : [])] } : {}),
+      };
+    }
+
+    const measures: SelectItem[] = [];
+    for (const m of g.metrics) {
+      let e = resolveM(m.measure!, `metrics.${m.key}.measure`, { aggregates: true });
+      if (!e) return undefined;
+      if (!shared && m.filter) {
+        const f = resolveM(m.filter, `metrics.${m.key}.filter`, {});
+        if (!f) return undefined;
+        e = withFilter(e, f);
+      }
+      measures.push({ expr: e, as: m.key + frame.suffix });
+    }
+    return {
+      select: [...dimItems, ...(sets ? [{ expr: { k: 'grouping', exprs: dimExprs } as Expr, as: GROUPING_COL }] : []), ...measures],
+      from: { k: 'table', name: g.source, as: scope.alias },
+      joins: joinsOf(),
+      where: and(...where),
+      ...(n ? { groupBy: dimExprs } : {}),
+      ...(sets ? { groupingSets: sets } : {}),
+    };
+  }
+
+  private metricExpr(m: MetricDef, suffix: string, base: ReadonlySet<string>, depth = 0): Expr {
+    if (depth > 50) throw new Error(`metric ${m.key}: definitions nest too deep`);
+    if (m.formula === undefined) {
+      const c = col(m.key + suffix);
+      return isAdditive(m) ? fn('coalesce', c, lit(0)) : c;
+    }
+    return resolve(formula(m.formula), { metric: (name) => this.metricExpr(this.catalog.metrics.get(name)!, suffix, base, depth + 1) });
+  }
+
+  compile(): CompiledQuery {
+    this.validate();
+    if (this.issues.length) throw new QueryError(this.issues);
+    const base = this.baseMetrics();
+    const groups = this.groups(base);
+    const frames = this.frames();
+    const facts: { name: string; query: Select; cols: string[] }[] = [];
+    for (const frame of frames) {
+      for (const [i, g] of groups.entries()) {
+        const sel = this.fact(g, frame);
+        if (sel) facts.push({ name: `f${facts.length}_${g.source}${frame.suffix}`.slice(0, 60), query: sel, cols: g.metrics.map((m) => m.key + frame.suffix) });
+        void i;
+      }
+    }
+    if (this.issues.length) throw new QueryError(dedupe(this.issues));
+
+    const sets = this.groupingSets(this.dims.length);
+    const keyCols = [...this.dims.map((d) => d.key), ...(sets ? [GROUPING_COL] : [])];
+    const allCols = facts.flatMap((f) => f.cols);
+    const withs: { name: string; query: Select }[] = [];
+    for (const t of this.derivedTables) withs.push({ name: t, query: MODEL.get(t)!.query! });
+    for (const f of facts) withs.push({ name: f.name, query: f.query });
+    let combined: string;
+    if (facts.length === 1) combined = facts[0]!.name;
+    else {
+      const branches: Select[] = facts.map((f) => ({
+        select: [...keyCols.map((k) => ({ expr: col(k), as: k })), ...allCols.map((c) => ({ expr: f.cols.includes(c) ? col(c) : lit(null), as: c }))],
+        from: { k: 'table', name: f.name, as: f.name },
+      }));
+      const [first, ...rest] = branches;
+      withs.push({
+        name: 'combined',
+        query: {
+          select: [...keyCols.map((k) => ({ expr: col(k), as: k })), ...allCols.map((c) => ({ expr: agg('max', [col(c)]), as: c }))],
+          from: { k: 'sub', query: { ...first!, unionAll: rest }, as: 'facts' },
+          ...(keyCols.length ? { groupBy: keyCols.map((k) => col(k)) } : {}),
+        },
+      });
+      combined = 'combined';
+    }
+
+    const columns: ColumnMeta[] = [];
+    const out: SelectItem[] = [];
+    for (const d of this.dims) {
+      out.push({ expr: col(d.key), as: d.key });
+      columns.push({ key: d.key, kind: 'dimension', label: d.label, ...(d.time ? { grain: d.time } : {}) });
+    }
+    if (sets) {
+      out.push({ expr: col(GROUPING_COL), as: GROUPING_COL });
+      columns.push({ key: GROUPING_COL, kind: 'grouping', label: { en: 'Rolled-up dimensions', zh: '汇总层级' } });
+    }
+    const baseKeys = new Set(base.map((m) => m.key));
+    const meta = (m: MetricDef) => ({ unit: m.unit, ...(m.decimals !== undefined ? { decimals: m.decimals } : {}), metric: m.key });
+    for (const m of this.metrics) {
+      out.push({ expr: this.metricExpr(m, '', baseKeys), as: m.key });
+      columns.push({ key: m.key, kind: 'metric', label: m.label, ...meta(m) });
+    }
+    if (frames.length > 1) {
+      const word = this.q.compare === 'yoy' ? { en: 'last year', zh: '同期' } : { en: 'previous', zh: '上期' };
+      for (const m of this.metrics) {
+        const cur = this.metricExpr(m, '', baseKeys);
+        const prev = this.metricExpr(m, '__prev', baseKeys);
+        out.push({ expr: prev, as: `${m.key}__prev` });
+        columns.push({ key: `${m.key}__prev`, kind: 'previous', label: { en: `${m.label.en} (${word.en})`, zh: `${m.label.zh}(${word.zh})` }, ...meta(m) });
+        const ratio = m.unit === 'ratio';
+        out.push({ expr: ratio ? bin('-', cur, prev) : safeDiv(bin('-', cur, prev), fn('abs', prev)), as: `${m.key}__change` });
+        columns.push({
+          key: `${m.key}__change`,
+          kind: 'change',
+          label: ratio ? { en: `${m.label.en} change (points)`, zh: `${m.label.zh}${this.q.compare === 'yoy' ? '同比' : '环比'}变化` } : { en: `${m.label.en} ${this.q.compare === 'yoy' ? 'YoY' : 'vs previous'} %`, zh: `${m.label.zh}${this.q.compare === 'yoy' ? '同比' : '环比'}` },
+          unit: ratio ? 'ratio_change' : 'change',
+          metric: m.key,
+        });
+      }
+    }
+
+    const known = new Set(columns.map((c) => c.key));
+    const orderBy: { expr: Expr; desc?: boolean }[] = [];
+    if (sets) {
+      if (this.q.subtotals && !this.q.sort?.length) {
+        const n = this.dims.length;
+        this.dims.forEach((d, i) => {
+          orderBy.push({ expr: bin('>=', col(GROUPING_COL), lit(2 ** (n - i) - 1)) });
+          orderBy.push({ expr: col(d.key) });
+        });
+      } else orderBy.push({ expr: col(GROUPING_COL) });
+    }
+    for (const [i, s] of (this.q.sort ?? []).entries()) {
+      const key = typeof s?.key === 'string' ? (findByName(this.catalog.metrics, s.key)?.key ?? findByName(this.catalog.dimensions, s.key)?.key ?? s.key) : '';
+      if (!known.has(key) || key === GROUPING_COL) {
+        this.issue('bad_sort', `sort[${i}].key`, `sort[${i}]: '${String(s?.key)}' is not a column of this query; columns: ${[...known].filter((k) => k !== GROUPING_COL).join(', ')}`);
+        continue;
+      }
+      orderBy.push({ expr: col(key), desc: s.desc === true });
+    }
+    if (!this.q.sort?.length && !this.q.subtotals) for (const d of this.dims) orderBy.push({ expr: col(d.key) });
+    if (this.issues.length) throw new QueryError(this.issues);
+
+    const limitInJs = sets && this.q.limit !== undefined ? this.q.limit : undefined;
+    const query: Select = {
+      with: withs,
+      select: out,
+      from: { k: 'table', name: combined, as: combined },
+      ...(orderBy.length ? { orderBy } : {}),
+      ...(this.q.limit !== undefined && limitInJs === undefined ? { limit: this.q.limit } : {}),
+    };
+    const { sql, params } = render(query, this.d);
+    return { sql, params, columns, ...(sets ? { groupingColumn: GROUPING_COL } : {}), ...(limitInJs !== undefined ? { limitInJs } : {}) };
+  }
+}
+
+function dedupe(issues: readonly QueryIssue[]): QueryIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => (seen.has(i.message) ? false : (seen.add(i.message), true)));
+}
+
+/** Compiles a query; throws QueryError listing every problem (unknown names, unreachable dimensions, bad values). */
+export function compileQuery(catalog: Catalog, q: Query, opts: CompileOptions): CompiledQuery {
+  return new Compiler(catalog, q, opts).compile();
+}

@@ -1,0 +1,81 @@
+import type { Catalog } from '../metrics/types.js';
+import type { Dialect } from '../sql/dialect.js';
+import type { Row, SqlValue, Warehouse } from '../warehouse/port.js';
+import { compileQuery, findByName } from './compile.js';
+import { bucketLabel, GRAINS, type Grain } from './time.js';
+import type { ColumnMeta, Query } from './types.js';
+
+/** The answer to a query, with the SQL that produced it (PostHog-style: the response carries the SQL it ran). */
+export interface QueryResult {
+  readonly query: Query;
+  readonly columns: readonly ColumnMeta[];
+  readonly rows: Row[];
+  readonly sql: string;
+  readonly params: SqlValue[];
+  readonly ms: number;
+}
+
+/** Today's date (YYYY-MM-DD) in a time zone. */
+export function todayIn(timeZone: string, now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+export async function warehouseToday(wh: Warehouse): Promise<string> {
+  const r = await wh.query(`SELECT value FROM tm_meta WHERE key = 'time_zone'`).catch(() => undefined);
+  const tz = typeof r?.rows[0]?.value === 'string' ? r.rows[0].value : 'Asia/Shanghai';
+  return todayIn(tz);
+}
+
+function toNumber(v: unknown): unknown {
+  if (typeof v === 'string' && v !== '' && /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(v)) return Number(v);
+  return v;
+}
+
+/** Query rows as JS values: numbers as numbers, time buckets as their labels (2024-03, 2024-Q1…). */
+export function shapeRows(rows: Row[], columns: readonly ColumnMeta[]): Row[] {
+  for (const r of rows) {
+    for (const c of columns) {
+      const v = r[c.key];
+      if (c.kind === 'dimension') {
+        if (c.grain && (GRAINS as readonly string[]).includes(c.grain) && typeof v === 'string') r[c.key] = bucketLabel(c.grain as Grain, v);
+        else if (typeof v === 'bigint') r[c.key] = Number(v);
+      } else r[c.key] = toNumber(typeof v === 'bigint' ? Number(v) : v);
+    }
+  }
+  return rows;
+}
+
+/** When a query has look-back metrics but no period, the period is the span of the data (first to last order). */
+async function fillPeriod(wh: Warehouse, catalog: Catalog, q: Query): Promise<Query> {
+  if (q.from && q.to) return q;
+  const lookback = q.metrics.some((name) => {
+    const visit = (k: string): boolean => {
+      const m = findByName(catalog.metrics, k);
+      if (!m) return false;
+      if (m.lookbackDays !== undefined) return true;
+      return m.formula ? [...m.formula.matchAll(/\{(\w+)\}/g)].some((x) => visit(x[1]!)) : false;
+    };
+    return visit(name);
+  });
+  if (!lookback) return q;
+  const r = (await wh.query(`SELECT strftime(min(ordered_at), '%Y-%m-%d') AS a, strftime(max(ordered_at), '%Y-%m-%d') AS b FROM orders`)).rows[0];
+  const a = typeof r?.a === 'string' ? r.a : undefined;
+  const b = typeof r?.b === 'string' ? r.b : undefined;
+  return { ...q, ...(q.from ? {} : a ? { from: a } : {}), ...(q.to ? {} : b ? { to: b } : {}) };
+}
+
+export async function runQuery(wh: Warehouse, catalog: Catalog, query: Query, opts: { today?: string; dialect?: Dialect } = {}): Promise<QueryResult> {
+  const today = opts.today ?? (await warehouseToday(wh));
+  const q = await fillPeriod(wh, catalog, query);
+  const compiled = compileQuery(catalog, q, { today, ...(opts.dialect ? { dialect: opts.dialect } : {}) });
+  const t0 = performance.now();
+  const res = await wh.query(compiled.sql, compiled.params);
+  const ms = performance.now() - t0;
+  let rows = shapeRows(res.rows, compiled.columns);
+  if (compiled.limitInJs !== undefined && compiled.groupingColumn) {
+    const g = compiled.groupingColumn;
+    const detail = rows.filter((r) => Number(r[g]) === 0).slice(0, compiled.limitInJs);
+    rows = [...detail, ...rows.filter((r) => Number(r[g]) !== 0)];
+  }
+  return { query: q, columns: compiled.columns, rows, sql: compiled.sql, params: compiled.params, ms };
+}
