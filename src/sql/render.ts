@@ -54,10 +54,13 @@ class Renderer {
         const p = PREC[e.op] ?? 0;
         // Right operands of non-associative operators need brackets at equal precedence: a - (b - c).
         const s = `${this.expr(e.left, p)} ${e.op} ${this.expr(e.right, p + 1)}`;
-        return p < parentPrec || (p === parentPrec && p >= 4) ? `(${s})` : s;
+        return p < parentPrec || (p === parentPrec && p === 4) ? `(${s})` : s;
       }
-      case 'not':
-        return `NOT (${this.expr(e.e)})`;
+      case 'not': {
+        // NOT binds looser than comparisons and arithmetic: (NOT a) < b needs its brackets.
+        const s = `NOT (${this.expr(e.e)})`;
+        return parentPrec > 3 ? `(${s})` : s;
+      }
       case 'neg':
         return `-(${this.expr(e.e)})`;
       case 'isnull':
