@@ -10,6 +10,8 @@ import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerLog } from './commands/log.js';
+import { registerMetrics } from './commands/metrics.js';
+import { registerDrill, registerQuery } from './commands/query.js';
 import { registerOverview } from './commands/overview.js';
 import { registerSql } from './commands/sql.js';
 import { registerStart } from './commands/start.js';
@@ -43,6 +45,9 @@ export function buildProgram(): Command {
   registerImport(program);
   registerLog(program);
   registerOverview(program);
+  registerMetrics(program);
+  registerQuery(program);
+  registerDrill(program);
   registerSql(program);
   registerExport(program);
   registerDemo(program);

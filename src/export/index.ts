@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ENTITIES, quoteIdent } from '../schema/index.js';
-import type { Column, Row, Warehouse } from '../warehouse/port.js';
+import type { Column, Row, SqlValue, Warehouse } from '../warehouse/port.js';
 import { writeCsv } from './csv.js';
 import { writeParquet } from './parquet.js';
 import { writeXlsx } from './xlsx.js';
@@ -112,6 +112,8 @@ export async function writeAtomically<T>(out: string, fn: (tmp: string) => Promi
 export interface ExportOptions {
   /** A single read statement, already checked. */
   readonly sql: string;
+  /** Bound parameters of sql. */
+  readonly params?: readonly SqlValue[];
   /** From {@link resultColumns}; undefined: taken from the first row, types unknown. */
   readonly columns: readonly Column[] | undefined;
   readonly out: string;
@@ -150,7 +152,7 @@ export async function exportQuery(wh: Warehouse, opts: ExportOptions): Promise<E
   const out = resolve(opts.out);
   let columns: readonly Column[] = opts.columns ?? [];
   const rows = await writeAtomically(out, async (tmp) => {
-    const source = await withColumns(wh.stream(opts.sql), opts.columns);
+    const source = await withColumns(wh.stream(opts.sql, opts.params), opts.columns);
     columns = source.columns;
     switch (opts.format) {
       case 'csv':

@@ -645,11 +645,127 @@ export class Compiler {
     const { sql, params } = render(query, this.d);
     return { sql, params, columns, ...(sets ? { groupingColumn: GROUPING_COL } : {}), ...(limitInJs !== undefined ? { limitInJs } : {}) };
   }
+
+  /**
+   * Drill-through: the source rows (or the customers) behind a metric's number, under the query's period
+   * and filters. Derived metrics use the rows of their components (which must share one source).
+   */
+  drillThrough(mode: 'rows' | 'customers', limit?: number): CompiledQuery {
+    this.validate();
+    if (this.metrics.length !== 1) this.issue('one_metric', 'metrics', 'drill-through: name exactly one metric');
+    if (this.issues.length) throw new QueryError(this.issues);
+    const m = this.metrics[0]!;
+    const base = this.baseMetrics();
+    const sources = new Set(base.map((b) => `${b.source}|${b.time}`));
+    if (sources.size > 1) {
+      throw new QueryError([{ code: 'drill_through_ambiguous', field: 'metrics[0]', message: `drill-through: ${m.key} combines ${base.map((b) => `${b.key} (${b.source})`).join(', ')}; drill through one of them` }]);
+    }
+    if (base.some((b) => b.lookbackDays !== undefined)) {
+      throw new QueryError([{ code: 'drill_through_unsupported', field: 'metrics[0]', message: `drill-through: ${m.key} looks back over earlier periods; drill through buying_customers or orders instead` }]);
+    }
+    const b0 = base[0]!;
+    const scope = new SourceScope(b0.source!);
+    const time = this.resolveIn(formula(b0.time!), scope, 'metrics[0]')!;
+    const from = this.q.from ? cast(param(this.q.from), 'timestamp') : undefined;
+    const special = this.special(this.trunGrains().length ? trunc(this.trunGrains().reduce((a, b) => (GRAINS.indexOf(b) > GRAINS.indexOf(a) ? b : a)), time) : (from ?? cast(lit('1900-01-01'), 'timestamp')), undefined);
+    const rf = (src: string, field: string, ctx: Partial<Parameters<typeof resolve>[1]> = {}): Expr | undefined => {
+      try {
+        return resolve(formula(src), { scope, special, ...ctx });
+      } catch (e) {
+        if (e instanceof ResolveError) {
+          this.issue('formula_invalid', field, `${field}: ${e.message}`);
+          return undefined;
+        }
+        throw e;
+      }
+    };
+    const where: (Expr | undefined)[] = [];
+    if (from) where.push(bin('>=', time, from));
+    if (this.q.to) where.push(bin('<', time, cast(param(shiftDay(this.q.to, 1, 'day')), 'timestamp')));
+    for (const [i, f] of (this.q.filters ?? []).entries()) {
+      const d = findByName(this.catalog.dimensions, f.dimension)!;
+      const x = this.dimExpr(d, scope, time, undefined, m.key, `filters[${i}].dimension`);
+      if (x) where.push(this.filterExpr(f, x, d));
+    }
+    // Rows that count towards any component: the OR of their filters (no filter: every row).
+    const conds = base.map((b) => (b.filter ? rf(b.filter, `metrics.${b.key}.filter`) : undefined));
+    if (conds.every((c) => c !== undefined)) where.push(conds.reduce((a, c) => bin('OR', a!, c!)));
+    const per = base.find((b) => b.per);
+    let keyExpr: Expr | undefined;
+    if (per?.per) {
+      keyExpr = rf(per.per.key, `metrics.${per.key}.per.key`);
+      const names = new Map<string, Expr>();
+      for (const [name, src] of Object.entries(per.per.values)) {
+        const e = rf(src, `metrics.${per.key}.per.values.${name}`, { aggregates: true });
+        if (e) names.set(name, e);
+      }
+      const having = per.per.having ? rf(per.per.having, `metrics.${per.key}.per.having`, { names }) : undefined;
+      if (keyExpr && having) {
+        // The keys whose rows pass `having` within the same filters (the repeat customers, say).
+        where.push({ k: 'inSub', e: keyExpr, query: { select: [{ expr: keyExpr, as: 'k' }], from: { k: 'table', name: b0.source!, as: scope.alias }, joins: this.joinList(scope), where: and(...where), groupBy: [keyExpr], having } });
+      }
+    }
+    const dimItems: SelectItem[] = [];
+    for (const [i, d] of this.dims.entries()) {
+      const e = this.dimExpr(d, scope, time, undefined, m.key, `dimensions[${i}]`);
+      if (e) dimItems.push({ expr: e, as: d.key });
+    }
+    if (this.issues.length) throw new QueryError(dedupe(this.issues));
+    const table = MODEL.get(b0.source!)!;
+    let query: Select;
+    const columns: ColumnMeta[] = [];
+    if (mode === 'rows') {
+      const cols = [...table.columns.keys()].filter((c) => !dimItems.some((d) => d.as === c));
+      query = {
+        select: [...dimItems, ...cols.map((c) => ({ expr: c === 'extra' ? cast(col(c, scope.alias), 'varchar') : col(c, scope.alias), as: c }))],
+        from: { k: 'table', name: b0.source!, as: scope.alias },
+        joins: this.joinList(scope),
+        where: and(...where),
+        orderBy: [{ expr: time }],
+        ...(limit !== undefined ? { limit } : {}),
+      };
+      for (const d of this.dims) columns.push({ key: d.key, kind: 'dimension', label: d.label, ...(d.time ? { grain: d.time } : {}) });
+    } else {
+      let cust: Expr | undefined;
+      if (b0.source === 'customers') cust = col('customer_id', scope.alias);
+      else {
+        const path = pathsFrom(b0.source!).get('customers');
+        if (path) cust = scope.field([...path, 'customer_id']).expr;
+      }
+      if (keyExpr && per?.per && /customer_id$/.test(per.per.key)) cust = keyExpr;
+      if (!cust) throw new QueryError([{ code: 'no_customers', field: 'metrics[0]', message: `drill-through: ${b0.source} rows do not lead to customers` }]);
+      const custCols = [...MODEL.get('customers')!.columns.keys()];
+      query = {
+        select: custCols.map((c) => ({ expr: c === 'extra' ? cast(col(c, 'c'), 'varchar') : col(c, 'c'), as: c })),
+        from: { k: 'table', name: 'customers', as: 'c' },
+        where: { k: 'inSub', e: col('customer_id', 'c'), query: { select: [{ expr: cust, as: 'customer_id' }], from: { k: 'table', name: b0.source!, as: scope.alias }, joins: this.joinList(scope), where: and(...where, isNull(cust, true)) } },
+        orderBy: [{ expr: col('customer_id', 'c') }],
+        ...(limit !== undefined ? { limit } : {}),
+      };
+    }
+    const withs = [...this.derivedTables].map((t) => ({ name: t, query: MODEL.get(t)!.query! }));
+    const { sql, params } = render(withs.length ? { ...query, with: withs } : query, this.d);
+    return { sql, params, columns };
+  }
+
+  private joinList(scope: SourceScope): Join[] {
+    const js: Join[] = [];
+    for (const j of scope.joins.values()) {
+      if (MODEL.get(j.table)!.query) this.derivedTables.add(j.table);
+      js.push({ kind: 'left', from: { k: 'table', name: j.table, as: j.alias }, on: bin('=', col(j.targetKey, j.alias), col(j.via, j.parentAlias)) });
+    }
+    return js;
+  }
 }
 
 function dedupe(issues: readonly QueryIssue[]): QueryIssue[] {
   const seen = new Set<string>();
   return issues.filter((i) => (seen.has(i.message) ? false : (seen.add(i.message), true)));
+}
+
+/** The rows or customers behind a metric's number; see Compiler.drillThrough. */
+export function compileDrillThrough(catalog: Catalog, q: Query, opts: CompileOptions & { mode: 'rows' | 'customers'; limit?: number }): CompiledQuery {
+  return new Compiler(catalog, q, opts).drillThrough(opts.mode, opts.limit);
 }
 
 /** Compiles a query; throws QueryError listing every problem (unknown names, unreachable dimensions, bad values). */

@@ -38,7 +38,8 @@ export type Expr =
   | { readonly k: 'addDays'; readonly e: Expr; readonly n: Expr }
   | { readonly k: 'json'; readonly e: Expr; readonly key: string }
   | { readonly k: 'grouping'; readonly exprs: readonly Expr[] }
-  | { readonly k: 'exists'; readonly query: Select; readonly not: boolean };
+  | { readonly k: 'exists'; readonly query: Select; readonly not: boolean }
+  | { readonly k: 'inSub'; readonly e: Expr; readonly query: Select };
 
 export interface SelectItem {
   readonly expr: Expr;

@@ -87,6 +87,8 @@ class Renderer {
         return d.json(this.expr(e.e), e.key);
       case 'grouping':
         return d.grouping(e.exprs.map((x) => this.expr(x)));
+      case 'inSub':
+        return `(${this.expr(e.e)} IN (${this.select(e.query, 1)}))`;
       case 'exists':
         return `(${e.not ? 'NOT ' : ''}EXISTS (${this.select(e.query, 1)}))`;
     }
