@@ -52,7 +52,10 @@ function tokenize(src: string): Tok[] {
       continue;
     }
     const p = i;
-    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
+    const prev = out[out.length - 1];
+    const afterName = prev !== undefined && (prev.t === 'id' || prev.t === 'metric' || (prev.t === 'op' && prev.v === ')'));
+    // `.5` is a number, but in `customer.1` the dot is a path separator (and the 1 not a name).
+    if (/[0-9]/.test(c) || (c === '.' && !afterName && /[0-9]/.test(src[i + 1] ?? ''))) {
       const m = /^[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?/.exec(src.slice(i));
       out.push({ t: 'num', v: Number(m![0]), p });
       i += m![0].length;

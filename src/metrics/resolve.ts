@@ -88,6 +88,8 @@ const SCALAR: Record<string, FnName> = {
   upper: 'upper',
   length: 'strlen',
 };
+/** Argument counts of the scalar functions (min, max); the SQL engines reject others at run time. */
+const ARITY: Record<string, readonly [number, number]> = { coalesce: [1, Infinity], greatest: [1, Infinity], least: [1, Infinity], nullif: [2, 2], round: [1, 2], abs: [1, 1], floor: [1, 1], ceil: [1, 1], lower: [1, 1], upper: [1, 1], length: [1, 1] };
 const AGGS: Record<string, AggName> = { sum: 'sum', count: 'count', avg: 'avg', min: 'min', max: 'max', median: 'median' };
 export const FUNCTIONS = [...Object.keys(AGGS), 'count_distinct', 'count_if', 'sum_if', 'age_band', ...Object.keys(SCALAR), 'days_between', 'hours_between', 'period_start', 'in_period', 'today'];
 
@@ -171,7 +173,10 @@ export function resolve(f: Formula, ctx: ResolveContext, inAgg = false): Expr {
       }
       const s = SCALAR[name];
       if (s === undefined) throw new ResolveError(`unknown function ${name}(); functions: ${FUNCTIONS.join(', ')}`);
-      if (f.args.length === 0) throw new ResolveError(`${name}() needs arguments`);
+      const [lo, hi] = ARITY[name] ?? [1, Infinity];
+      if (f.args.length < lo || f.args.length > hi) {
+        throw new ResolveError(`${name}() takes ${lo === hi ? lo : hi === Infinity ? `${lo} or more` : `${lo} to ${hi}`} argument${hi === 1 ? '' : 's'}, got ${f.args.length}`);
+      }
       return fn(s, ...f.args.map((a) => r(a)));
     }
   }
