@@ -13,6 +13,7 @@ import { registerLog } from './commands/log.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerDrill, registerQuery } from './commands/query.js';
 import { registerOverview } from './commands/overview.js';
+import { registerReport } from './commands/report.js';
 import { registerSql } from './commands/sql.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerMetrics(program);
   registerQuery(program);
   registerDrill(program);
+  registerReport(program);
   registerSql(program);
   registerExport(program);
   registerDemo(program);

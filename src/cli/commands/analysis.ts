@@ -108,7 +108,6 @@ export function renderResult(catalog: Catalog, columns: readonly ColumnMeta[], r
   return renderTable(
     shown.map((c) => ({ key: c.key, header: columnHeader(c, lang), align: c.kind === 'dimension' ? 'left' : 'right' })),
     objects,
-    { maxTotalWidth: process.stdout.columns || 160 },
   );
 }
 
