@@ -89,9 +89,9 @@ function checkAggregate(m: MetricDef, p: string, issues: CatalogIssue[]): void {
       for (const [name, src] of Object.entries(per.values)) {
         if (!KEY_PATTERN.test(name)) issues.push({ code: 'bad_key', field: `${p}.per.values.${name}`, message: `${p}.per.values: '${name}' is not a valid name (a-z, 0-9, _)` });
         const f = parse(src, `${p}.per.values.${name}`, issues);
-        if (f) {
-          if (!hasAggregate(f)) issues.push({ code: 'not_aggregate', field: `${p}.per.values.${name}`, message: `${p}.per.values.${name}: expected an aggregate such as count(*)` });
-          else check(() => resolve(f, { scope, special, aggregates: true }), `${p}.per.values.${name}`, issues);
+        // Resolve first, so an unknown function is reported as such rather than as "not an aggregate".
+        if (f && check(() => resolve(f, { scope, special, aggregates: true }), `${p}.per.values.${name}`, issues) && !hasAggregate(f)) {
+          issues.push({ code: 'not_aggregate', field: `${p}.per.values.${name}`, message: `${p}.per.values.${name}: expected an aggregate such as count(*)` });
         }
         names.set(name, lit(0));
       }
@@ -100,13 +100,11 @@ function checkAggregate(m: MetricDef, p: string, issues: CatalogIssue[]): void {
       const h = parse(per.having, `${p}.per.having`, issues);
       if (h) check(() => resolve(h, { names }), `${p}.per.having`, issues);
     }
-    if (measure) {
-      if (!hasAggregate(measure)) issues.push({ code: 'not_aggregate', field: `${p}.measure`, message: `${p}.measure: expected an aggregate over the per-${per.key} values` });
-      else check(() => resolve(measure, { names, aggregates: true }), `${p}.measure`, issues);
+    if (measure && check(() => resolve(measure, { names, aggregates: true }), `${p}.measure`, issues) && !hasAggregate(measure)) {
+      issues.push({ code: 'not_aggregate', field: `${p}.measure`, message: `${p}.measure: expected an aggregate over the per-${per.key} values` });
     }
-  } else if (measure) {
-    if (!hasAggregate(measure)) issues.push({ code: 'not_aggregate', field: `${p}.measure`, message: `${p}.measure: expected an aggregate such as sum(amount) or count(*)` });
-    else check(() => resolve(measure, { scope, special, aggregates: true }), `${p}.measure`, issues);
+  } else if (measure && check(() => resolve(measure, { scope, special, aggregates: true }), `${p}.measure`, issues) && !hasAggregate(measure)) {
+    issues.push({ code: 'not_aggregate', field: `${p}.measure`, message: `${p}.measure: expected an aggregate such as sum(amount) or count(*)` });
   }
 }
 

@@ -70,6 +70,30 @@ export function buildCatalog(config: CatalogConfig = {}, source = 'catalog confi
   };
 }
 
+/** Where JSON.parse fails in `text`: V8 gives the position for some errors only, so otherwise find the shortest prefix that fails for a reason other than running out of input. */
+export function jsonErrorOffset(text: string): number {
+  const failsWithin = (n: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return false;
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (/Unexpected end of JSON input/.test(msg)) return false;
+      const pos = /position (\d+)/.exec(msg);
+      return pos ? Number(pos[1]) < n : true;
+    }
+  };
+  let lo = 1;
+  let hi = text.length;
+  if (!failsWithin(hi)) return text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (failsWithin(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo - 1;
+}
+
 /** Reads a catalog config file (JSON); errors name the file and, for syntax errors, the line. */
 export function readCatalogConfig(path: string): CatalogConfig {
   let text: string;
@@ -82,9 +106,8 @@ export function readCatalogConfig(path: string): CatalogConfig {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
-    throw new CatalogError(`${path}${line ? `:${line}` : ''}: not valid JSON (${(e as Error).message})`, []);
+    const line = text.slice(0, jsonErrorOffset(text)).split('\n').length;
+    throw new CatalogError(`${path}:${line}: not valid JSON (${(e as Error).message})`, []);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new CatalogError(`${path}: expected an object with "metrics", "dimensions", "reports" and/or "settings"`, []);
