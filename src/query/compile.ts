@@ -258,7 +258,9 @@ export class Compiler {
       suffix: '__prev',
       shift,
       ...(q.from ? { from: shiftDay(q.from, -shift.n, shift.unit) } : {}),
-      ...(q.to ? { to: shiftDay(q.to, -shift.n, shift.unit) } : {}),
+      // The day after the period shifted back, less a day: a period ending on 04-30 is preceded by one ending
+      // on 03-31 (not 03-30), one ending on 2024-02-29 a year before by one ending on 2023-02-28.
+      ...(q.to ? { to: shiftDay(shiftDay(shiftDay(q.to, 1, 'day'), -shift.n, shift.unit), -1, 'day') } : {}),
     };
     return [cur, prev];
   }
@@ -405,20 +407,23 @@ export class Compiler {
         const step = GRAIN_STEP[finest];
         const s: FromItem = { k: 'series', from: trunc(finest, cast(param(frame.from), 'timestamp')), to: trunc(finest, cast(param(frame.to), 'timestamp')), unit: finest, as: 's' };
         const b = col('bucket', 's');
+        // A bucket's period is clipped to the query's: the first month of a period starting on the 10th starts on the 10th.
+        const start = fn('greatest', b, fromP!);
         join = {
           kind: 'inner',
           from: s,
-          on: bin('AND', bin('>=', time, { k: 'addDays', e: b, n: lit(-g.lookback) }), bin('<', time, { k: 'shift', e: b, n: step.n, unit: step.unit })),
+          on: bin('AND', bin('>=', time, { k: 'addDays', e: start, n: lit(-g.lookback) }), bin('<', time, { k: 'shift', e: b, n: step.n, unit: step.unit })),
         };
-        periodStart = b;
-        inPeriod = bin('>=', time, b);
+        periodStart = start;
+        inPeriod = bin('>=', time, start);
         bucket = frame.shift ? trunc(finest, shifted(b)) : b;
       } else {
         periodStart = fromP!;
         inPeriod = bin('>=', time, fromP!);
       }
     } else {
-      periodStart = finest ? trunc(finest, time) : (fromP ?? cast(lit('1900-01-01'), 'timestamp'));
+      // The row's bucket, clipped to the query's period (a month grouping of a period starting on the 10th starts on the 10th).
+      periodStart = finest ? (fromP ? fn('greatest', trunc(finest, time), fromP) : trunc(finest, time)) : (fromP ?? cast(lit('1900-01-01'), 'timestamp'));
     }
     const special = this.special(periodStart, inPeriod);
     const bucketTime = shifted(time);
