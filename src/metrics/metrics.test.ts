@@ -463,6 +463,31 @@ describe('by a category dimension', () => {
   });
 });
 
+describe('other groupings', () => {
+  it('weekday (ISO, 1 = Monday) of the March orders', async () => {
+    // 03-01 Fri O7 120, 03-05 Tue O14 70 + O15 80, 03-15 Fri O8 250, 03-20 Wed O16 60, 03-25 Mon O9 90, 03-28 Thu O13 100
+    const rs = await rows({ metrics: ['revenue'], dimensions: ['weekday'], from: '2024-03-01', to: '2024-03-31' });
+    expect(rs.map((r) => [r.weekday, r.revenue])).toEqual([[1, 90], [2, 150], [3, 60], [4, 100], [5, 370]]);
+  });
+
+  it('a store’s province for procurement, the campaign’s channel for campaign cost', async () => {
+    const prov = byKey(await rows({ metrics: ['procurement_amount'], dimensions: ['province'], ...Q1 }), 'province');
+    expectRow(prov['浙江省']!, { procurement_amount: 600 }); // PU1 → S1 杭州湖滨店
+    expectRow(prov['广东省']!, { procurement_amount: 400 }); // PU2 → S2
+    const ch = byKey(await rows({ metrics: ['campaign_cost', 'campaigns'], dimensions: ['channel'], ...Q1 }), 'channel');
+    expect(Object.keys(ch).sort()).toEqual(['sms', 'tmall']);
+    expectRow(ch.tmall!, { campaign_cost: 200, campaigns: 1 });
+    expectRow(ch.sms!, { campaign_cost: 100, campaigns: 1 });
+  });
+
+  it('quarter with yoy and a total', async () => {
+    const rs = await rows({ metrics: ['revenue', 'buying_customers'], dimensions: ['quarter'], from: '2024-01-01', to: '2024-03-31', compare: 'yoy', totals: true });
+    // 2023-Q1: O10 C2 60
+    expectRow(rs.find((r) => r.quarter === '2024-Q1')!, { revenue: 1510, revenue__prev: 60, buying_customers: 6, buying_customers__prev: 1 });
+    expectRow(rs.find((r) => r._grouping === 1)!, { revenue: 1510, revenue__prev: 60 });
+  });
+});
+
 describe('comparisons', () => {
   it('yoy: March 2024 against March 2023', async () => {
     const r = await one(['revenue', 'orders', 'buying_customers', 'repurchase_rate'], { from: '2024-03-01', to: '2024-03-31', compare: 'yoy' });
@@ -598,6 +623,12 @@ describe('filters', () => {
       buying_customers: 3, // C1 (O2), C3 (O5 O8 O13), C5 (O11)
       repeat_customers: 1, // C3
     });
+  });
+
+  it('a month filter, alone and with yoy', async () => {
+    const f = { filters: [{ dimension: 'month', op: 'eq' as const, values: ['2024-03'] }] };
+    expectRow(await one(['revenue', 'buying_customers'], f), { revenue: 770, buying_customers: 4 });
+    expectRow(await one(['revenue'], { ...f, from: '2024-03-01', to: '2024-03-31', compare: 'yoy' }), { revenue: 770, revenue__prev: 60 });
   });
 
   it('a tier filter on customer metrics', async () => {
