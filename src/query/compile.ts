@@ -427,6 +427,15 @@ export class Compiler {
     }
     const special = this.special(periodStart, inPeriod);
     const bucketTime = shifted(time);
+    if (g.lookback !== undefined && !bucket) {
+      // Without a year…day grain a look-back metric has one period; grouping or filtering its rows by their own
+      // time (weekday, month…) would split the look-back rows from the period's.
+      const timed = [...this.dims.map((d, i) => [d, `dimensions[${i}]`] as const), ...(this.q.filters ?? []).map((f, i) => [findByName(this.catalog.dimensions, f.dimension)!, `filters[${i}].dimension`] as const)].find(([d]) => d.time);
+      if (timed) {
+        this.issue('dimension_unavailable', timed[1], `${timed[0].key}: ${g.metrics[0]!.key} looks back over earlier days; group by year, quarter, month, week or day, or give the period as from and to`);
+        return undefined;
+      }
+    }
 
     const dimExprs: Expr[] = [];
     for (const [i, d] of this.dims.entries()) {
