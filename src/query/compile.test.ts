@@ -522,3 +522,19 @@ describe('injection', () => {
     expect(Number((await wh.query('SELECT count(*) AS n FROM orders')).rows[0]?.n)).toBe(6);
   });
 });
+
+describe('yoy by week', () => {
+  test('compares ISO week N with week N of the year before (52 weeks back), not a year back spread over two weeks', async () => {
+    const c = compile({ metrics: ['orders'], dimensions: ['week'], compare: 'yoy', from: '2024-03-04', to: '2024-03-10' });
+    expect(c.params).toEqual(['2024-03-04', '2024-03-11', '2023-03-06', '2023-03-13']);
+    expect(c.sql).toContain(`date_trunc('week', ("t"."ordered_at" + INTERVAL 364 DAY))`);
+    // 2023-W10 is 6–12 March 2023: an order on Sunday 12 March 2023 belongs to the previous year's week 10.
+    await wh.run(`INSERT INTO orders (order_id, customer_id, is_anonymous, channel, ordered_at, status, amount) VALUES ('w1', 'c3', false, 'web', TIMESTAMP '2023-03-12 20:00:00', 'paid', 1.00)`);
+    try {
+      const rows = await run({ metrics: ['orders'], dimensions: ['week'], compare: 'yoy', from: '2024-03-04', to: '2024-03-17' });
+      expect(rows.map((r) => [r.week, r.orders, r.orders__prev])).toEqual([['2024-W10', 0, 1]]);
+    } finally {
+      await wh.run(`DELETE FROM orders WHERE order_id = 'w1'`);
+    }
+  });
+});

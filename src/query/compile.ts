@@ -240,7 +240,9 @@ export class Compiler {
     if (!q.compare) return [cur];
     const grains = this.trunGrains();
     let shift: Shift | undefined;
-    if (q.compare === 'yoy') shift = { n: 1, unit: 'year' };
+    // 同比 by week compares ISO week N with week N of the year before: 52 weeks back, so weekdays line up (a year back
+    // would spread each week over two).
+    if (q.compare === 'yoy') shift = grains.length > 0 && grains.reduce((a, b) => (GRAINS.indexOf(b) > GRAINS.indexOf(a) ? b : a)) === 'week' ? { n: 364, unit: 'day' } : { n: 1, unit: 'year' };
     else if (grains.length > 0) shift = GRAIN_STEP[grains.reduce((a, b) => (GRAINS.indexOf(b) > GRAINS.indexOf(a) ? b : a))];
     else if (this.dims.some((d) => d.time)) {
       this.issue('compare_unsupported', 'compare', 'compare mom: with month_of_year, weekday… there is no previous period; group by year, quarter, month, week or day');
