@@ -143,6 +143,16 @@ describe('a user config with bad metrics', () => {
     }
   });
 
+  test('keys defined twice in the config, or again as a built-in dimension', () => {
+    const dup = issuesOf(() =>
+      buildCatalog({
+        metrics: [user('twice', { source: 'orders', time: 'ordered_at', measure: 'count(*)' }), user('twice', { source: 'orders', time: 'ordered_at', measure: 'count(*)' })],
+        dimensions: [{ key: 'month', label: { zh: '月', en: 'Month' }, time: 'month' }],
+      }),
+    );
+    expect(dup.map((i) => `${i.code} ${i.field}`)).toEqual(['duplicate_key dimensions.month.key', 'duplicate_key metrics.twice.key']);
+  });
+
   test('a metric that refers to a cyclic one is not itself reported as a cycle', () => {
     const cyc = issuesOf(() => buildCatalog({ metrics: [user('x_a', { formula: '{x_b}' }), user('x_b', { formula: '{x_a}' }), user('x_c', { formula: '{x_a} + 1' })] }));
     expect(cyc.map((i) => `${i.code} ${i.field}`)).toEqual(['metric_cycle metrics.x_a.formula']);

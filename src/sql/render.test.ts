@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { tempWarehouse } from '../testing/index.js';
 import { agg, and, bin, cast, caseWhen, clickhouse, col, duckdb, fn, isNull, lit, not, param, render, renderExpr, star, trunc, type Expr, type Select } from './index.js';
 
 const a = col('a');
@@ -139,6 +140,19 @@ describe('escaping', () => {
     expect(dk({ k: 'json', e: col('extra'), key: "a'b" })).toBe('json_extract_string("extra", \'$."a\'\'b"\')');
     expect(dk({ k: 'json', e: col('extra'), key: 'a"b' })).toBe('json_extract_string("extra", \'$."a\\"b"\')');
     expect(ch({ k: 'json', e: col('extra'), key: "a'\\b" })).toBe("JSONExtractString(`extra`, 'a''\\\\b')");
+  });
+
+  test('on DuckDB, an escaped JSON key reads exactly that key', async () => {
+    const t = await tempWarehouse();
+    try {
+      for (const key of ["it's\\x", 'a"b', '会员 卡', 'a.b', '$x', 'a[0]']) {
+        const doc = JSON.stringify({ [key]: 'hit', a: { b: 'nested', '0': 'index' }, x: 'other' });
+        const r = await t.wh.query(`SELECT ${dk({ k: 'json', e: col('j'), key })} AS v FROM (SELECT CAST($1 AS JSON) AS j)`, [doc]);
+        expect(r.rows[0]?.v, key).toBe('hit');
+      }
+    } finally {
+      await t.cleanup();
+    }
   });
 
   test('NUL is rejected in identifiers and literals, and non-finite numbers are not literals', () => {
