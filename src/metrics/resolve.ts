@@ -54,6 +54,9 @@ export class SourceScope {
       if (!rel) {
         throw new ResolveError(`'${path.join('.')}': ${table.name} has no relation '${name}' (relations: ${table.relations.map((r) => r.name).join(', ') || 'none'})`);
       }
+      // `owner.employee_id` is the referencing column itself: no join, and the value is there even when the
+      // referenced row is missing (opportunities imported before their reps).
+      if (i === path.length - 2 && path[i + 1] === rel.targetKey) return { expr: col(rel.via, alias), type: table.columns.get(rel.via) ?? 'id' };
       const nextAlias = alias === this.alias ? name : `${alias}__${name}`;
       if (!this.joins.has(nextAlias)) this.joins.set(nextAlias, { alias: nextAlias, table: rel.target, parentAlias: alias, via: rel.via, targetKey: rel.targetKey });
       alias = nextAlias;

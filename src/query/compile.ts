@@ -140,6 +140,11 @@ export class Compiler {
   private validate(): void {
     const q = this.q;
     const cat = this.catalog;
+    // A query from JSON may have any shape: lists that are not lists are reported, not iterated.
+    for (const k of ['metrics', 'dimensions', 'filters', 'sort'] as const) {
+      if (q[k] !== undefined && !Array.isArray(q[k])) this.issue('bad_query', k, `${k}: expected a list`);
+    }
+    if (this.issues.length) throw new QueryError(this.issues);
     if (!Array.isArray(q.metrics) || q.metrics.length === 0) this.issue('no_metrics', 'metrics', `metrics: name at least one metric; metrics: ${[...cat.metrics.keys()].join(', ')}`);
     for (const [i, name] of (q.metrics ?? []).entries()) {
       const m = typeof name === 'string' ? findByName(cat.metrics, name) : undefined;
@@ -172,6 +177,10 @@ export class Compiler {
     }
     if (!FILTER_OPS.includes(f.op)) {
       this.issue('bad_filter_op', `${p}.op`, `${p}.op: '${String(f.op)}' is not one of ${FILTER_OPS.join(', ')}`);
+      return;
+    }
+    if (f.values !== undefined && !Array.isArray(f.values)) {
+      this.issue('bad_filter_values', `${p}.values`, `${p}.values: expected a list of values`);
       return;
     }
     const n = f.values?.length ?? 0;
@@ -247,7 +256,7 @@ export class Compiler {
     else if (this.dims.some((d) => d.time)) {
       this.issue('compare_unsupported', 'compare', 'compare mom: with month_of_year, weekday… there is no previous period; group by year, quarter, month, week or day');
       return [cur];
-    } else if (q.from && q.to) shift = { n: daysBetween(q.from, q.to) + 1, unit: 'day' };
+    } else if (q.from && q.to) shift = wholeMonths(q.from, q.to) ?? { n: daysBetween(q.from, q.to) + 1, unit: 'day' };
     if (!shift) {
       this.issue('range_required', 'from', `compare ${q.compare}: give from and to, or group by a time dimension`);
       return [cur];
@@ -472,7 +481,13 @@ export class Compiler {
     if (shared) where.push(resolveM(shared, `metrics.${g.metrics[0]!.key}.filter`, {}));
 
     const n = dimExprs.length;
-    const sets = this.groupingSets(n);
+    let sets = this.groupingSets(n);
+    if (sets && bucket) {
+      // A look-back metric has no honest total across time buckets (each bucket has its own look-back window):
+      // rolled-up rows that drop the time dimension are left empty for it.
+      const t = this.dims.findIndex((d) => d.time);
+      sets = sets.filter((x) => x.includes(t));
+    }
     const dimItems: SelectItem[] = this.dims.map((d, i) => ({ expr: dimExprs[i]!, as: d.key }));
     const joinsOf = (): Join[] => {
       const js: Join[] = join ? [join] : [];
@@ -547,7 +562,13 @@ export class Compiler {
     if (depth > 50) throw new Error(`metric ${m.key}: definitions nest too deep`);
     if (m.formula === undefined) {
       const c = col(m.key + suffix);
-      return isAdditive(m) ? fn('coalesce', c, lit(0)) : c;
+      const v = isAdditive(m) ? fn('coalesce', c, lit(0)) : c;
+      // Look-back metrics have no rows for levels that roll up time (see fact()): empty there, not 0.
+      const t = this.dims.findIndex((d) => d.time && (GRAINS as readonly string[]).includes(d.time));
+      if (m.lookbackDays !== undefined && t >= 0 && this.groupingSets(this.dims.length)) {
+        return caseWhen([[bin('>=', col(GROUPING_COL), lit(2 ** (this.dims.length - t) - 1)), lit(null)]], v);
+      }
+      return v;
     }
     return resolve(formula(m.formula), { metric: (name) => this.metricExpr(this.catalog.metrics.get(name)!, suffix, base, depth + 1) });
   }
@@ -774,6 +795,15 @@ export class Compiler {
   }
 }
 
+/** A period of whole calendar months (2024-03-01 … 2024-05-31) steps back by its months, so 环比 of March is February. */
+function wholeMonths(from: string, to: string): Shift | undefined {
+  if (!from.endsWith('-01') || shiftDay(to, 1, 'day').slice(8) !== '01') return undefined;
+  const [fy, fm] = from.split('-').map(Number) as [number, number];
+  const [ty, tm] = to.split('-').map(Number) as [number, number];
+  const n = (ty - fy) * 12 + (tm - fm) + 1;
+  return n > 0 ? { n, unit: 'month' } : undefined;
+}
+
 function dedupe(issues: readonly QueryIssue[]): QueryIssue[] {
   const seen = new Set<string>();
   return issues.filter((i) => (seen.has(i.message) ? false : (seen.add(i.message), true)));
@@ -786,5 +816,6 @@ export function compileDrillThrough(catalog: Catalog, q: Query, opts: CompileOpt
 
 /** Compiles a query; throws QueryError listing every problem (unknown names, unreachable dimensions, bad values). */
 export function compileQuery(catalog: Catalog, q: Query, opts: CompileOptions): CompiledQuery {
+  if (typeof q !== 'object' || q === null || Array.isArray(q)) throw new QueryError([{ code: 'bad_query', field: '', message: 'expected a query: { "metrics": [...], "dimensions": [...], … }' }]);
   return new Compiler(catalog, q, opts).compile();
 }

@@ -127,7 +127,7 @@ export function schemaMarkdown(entities: readonly EntityDef[] = ENTITIES): strin
   const out: string[] = [
     '# The canonical CRM schema',
     '',
-    '<!-- Generated from src/schema/entities.ts by `npm run docs:schema`. Do not edit by hand. -->',
+    '<!-- Generated from src/schema/entities.ts by `npm run docs`. Do not edit by hand. -->',
     '',
     'Every entity table also has the system columns:',
     '',

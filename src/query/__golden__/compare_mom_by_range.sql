@@ -1,6 +1,6 @@
 -- compare_mom_by_range
 -- query: {"metrics":["orders"],"dimensions":["channel"],"compare":"mom","from":"2024-03-01","to":"2024-03-31"}
--- params: ["2024-03-01","2024-04-01","2024-01-30","2024-03-01"]
+-- params: ["2024-03-01","2024-04-01","2024-02-01","2024-03-01"]
 WITH "f0_orders" AS (
   SELECT "t"."channel" AS "channel", count(*) AS "orders"
   FROM "orders" AS "t"
