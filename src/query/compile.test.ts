@@ -278,6 +278,15 @@ describe('validation errors', () => {
     ]);
   });
 
+  test('a query of the wrong shape (JSON from outside) is reported, not crashed on', () => {
+    expect(codes(null as unknown as Query)).toEqual(['bad_query ']);
+    expect(codes({ metrics: 'revenue' } as unknown as Query)).toEqual(['bad_query metrics']);
+    expect(codes({ metrics: ['revenue'], dimensions: 'month', filters: {}, sort: 'revenue' } as unknown as Query)).toEqual(['bad_query dimensions', 'bad_query filters', 'bad_query sort']);
+    expect(codes({ metrics: ['revenue'], filters: [{ dimension: 'channel', op: 'in', values: 'tmall' }] } as unknown as Query)).toEqual(['bad_filter_values filters[0].values']);
+    expect(codes({ metrics: ['revenue'], filters: [null] } as unknown as Query)).toEqual(['unknown_dimension filters[0].dimension']);
+    expect(codes({ metrics: ['revenue'], sort: [null] } as unknown as Query)).toEqual(['bad_sort sort[0].key']);
+  });
+
   test('every problem of a query at once', () => {
     expect(codes({ metrics: ['revenu', 'revenue'], dimensions: ['provinse'], from: '2024-13-01', limit: 0, filters: [{ dimension: 'month', op: 'eq', values: ['x'] }] })).toEqual([
       'unknown_metric metrics[0]',
