@@ -224,6 +224,7 @@ const Q1_EXPECTED: Record<string, number | null> = {
   orders: 12,
   placed_orders: 14, // + O4, O12
   cancelled_orders: 2, // O4, O12
+  anonymous_orders: 2, // O6 (is_anonymous), O14 (no customer)
   aov: 1510 / 12,
   buying_customers: 6, // C1..C6 (O6 anonymous, O14 no customer)
   active_customers: 6,

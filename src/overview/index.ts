@@ -1,3 +1,5 @@
+import { buildCatalog } from '../metrics/catalog/index.js';
+import { runQuery } from '../query/run.js';
 import type { Warehouse } from '../warehouse/port.js';
 
 /**
@@ -81,39 +83,12 @@ export function checkPeriod(p: OverviewPeriod): void {
 
 const SPAN_SQL = `SELECT strftime(min(ordered_at), '%Y-%m-%d') AS first_day, strftime(max(ordered_at), '%Y-%m-%d') AS last_day FROM orders`;
 
-// $1 = first day, $2 = last day (inclusive), both bound as text and cast; never concatenated.
-const OVERVIEW_SQL = `
-WITH o AS (
-  SELECT
-    customer_id,
-    ordered_at,
-    amount,
-    status IS NOT DISTINCT FROM 'cancelled' AS cancelled,
-    (is_anonymous IS TRUE OR customer_id IS NULL) AS anonymous,
-    coalesce(ordered_at >= CAST($1 AS DATE) AND ordered_at < CAST($2 AS DATE) + INTERVAL 1 DAY, false) AS in_period
-  FROM orders
-),
-buyers AS (
-  SELECT
-    customer_id,
-    count(*) FILTER (WHERE in_period) AS period_orders,
-    min(ordered_at) AS first_ordered_at
-  FROM o
-  WHERE NOT cancelled AND NOT anonymous
-  GROUP BY customer_id
-)
-SELECT
+const COUNTS_SQL = `SELECT
   (SELECT count(*) FROM customers WHERE is_stub IS NOT TRUE) AS customers,
-  (SELECT count(*) FROM customers WHERE is_stub IS TRUE) AS stub_customers,
-  (SELECT count(*) FROM buyers WHERE period_orders > 0) AS active_customers,
-  (SELECT count(*) FROM buyers WHERE period_orders > 0 AND first_ordered_at >= CAST($1 AS DATE)) AS new_customers,
-  (SELECT count(*) FROM buyers WHERE period_orders > 0 AND first_ordered_at < CAST($1 AS DATE)) AS returning_customers,
-  (SELECT count(*) FROM buyers WHERE period_orders >= 2) AS repeat_customers,
-  (SELECT count(*) FROM o WHERE in_period AND NOT cancelled) AS orders,
-  (SELECT count(*) FROM o WHERE in_period AND NOT cancelled AND anonymous) AS anonymous_orders,
-  (SELECT count(*) FROM o WHERE in_period AND cancelled) AS cancelled_orders,
-  (SELECT coalesce(sum(amount), 0) FROM o WHERE in_period AND NOT cancelled) AS revenue
-`;
+  (SELECT count(*) FROM customers WHERE is_stub IS TRUE) AS stub_customers`;
+
+/** The period numbers come from the metric catalog, so the overview agrees with every report. */
+const METRICS = ['buying_customers', 'new_customers', 'returning_customers', 'repeat_customers', 'orders', 'anonymous_orders', 'cancelled_orders', 'revenue'] as const;
 
 function num(v: unknown): number {
   return typeof v === 'number' ? v : Number(v ?? 0);
@@ -136,16 +111,21 @@ export async function overview(wh: Warehouse, period: OverviewPeriod = {}): Prom
       else to = from;
     }
   }
-  const r = (await wh.query(OVERVIEW_SQL, [from, to])).rows[0] ?? {};
+  const counts = (await wh.query(COUNTS_SQL)).rows[0] ?? {};
+  let r: Record<string, unknown> = {};
+  if (from !== null && to !== null) {
+    const res = await runQuery(wh, buildCatalog(), { metrics: [...METRICS], from, to }, { today: to });
+    r = res.rows[0] ?? {};
+  }
   const orders = num(r.orders);
   const revenue = Math.round(num(r.revenue) * 100) / 100;
-  const active = num(r.active_customers);
+  const active = num(r.buying_customers);
   const repeat = num(r.repeat_customers);
   return {
     from,
     to,
-    customers: num(r.customers),
-    stubCustomers: num(r.stub_customers),
+    customers: num(counts.customers),
+    stubCustomers: num(counts.stub_customers),
     activeCustomers: active,
     newCustomers: num(r.new_customers),
     returningCustomers: num(r.returning_customers),
