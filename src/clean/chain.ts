@@ -42,8 +42,8 @@ export class Chain {
   }
 
   /** Records a final step whose output is computed elsewhere (a typed value rendered as VARCHAR). */
-  record(rule: string, after: string): void {
-    this.steps.push({ rule, before: this.expr, after });
+  record(rule: string, after: string, typed?: CleanStep['typed']): void {
+    this.steps.push(typed ? { rule, before: this.expr, after, typed } : { rule, before: this.expr, after });
   }
 }
 
@@ -57,6 +57,14 @@ export function typedAfter(before: string, value: string, sqlType: string): stri
   // nullif(v, cast) is NULL where the plain cast already gave v (or v is NULL); before and value are DuckDB
   // common subexpressions, evaluated once and shared with the value column.
   return `coalesce(CAST(nullif(${value}, TRY_CAST(${before} AS ${sqlType})) AS VARCHAR), ${before})`;
+}
+
+/**
+ * `before IS DISTINCT FROM typedAfter(before, value, sqlType)`, cheaper: a value whose text is the input needs no cast of
+ * the input, and the cast (which costs ~0.4 µs where it fails) runs only for values the rule rewrote.
+ */
+export function typedChanged(before: string, value: string, sqlType: string): string {
+  return `(CASE WHEN ${value} IS NULL THEN false WHEN CAST(${value} AS VARCHAR) = ${before} THEN false ELSE ${value} IS DISTINCT FROM TRY_CAST(${before} AS ${sqlType}) END)`;
 }
 
 /** The `after` of a final step whose value is VARCHAR: the value, or the input where the rule rejected it. */

@@ -94,7 +94,7 @@ export const TIMESTAMP_MACRO = 'tm_clean_ts';
 const PLAIN_RE = String.raw`\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[ T]\d{1,2}:\d{1,2}(?::\d{1,2}(?:\.\d{1,9})?)?)?`;
 /** ISO 8601 with Z or an offset of at most ±14 hours, as DuckDB's TIMESTAMPTZ cast reads it. */
 const ISO_ZONED_RE = String.raw`\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{1,2}(?::\d{1,2}(?:\.\d{1,9})?)?(?:Z|[+-](?:0\d|1[0-4])(?::?\d\d)?)`;
-/** 2023年10月15日[ 14:30[:15]] */
+/** 2023年10月15日[ 14:30[:15]]; the date alone casts once the blank that 日 became is trimmed. */
 const CHINESE_RE = String.raw`\d{4}年\d{1,2}月\d{1,2}日(?: ?\d{1,2}:\d{1,2}(?::\d{1,2})?)?`;
 
 /**
@@ -120,7 +120,9 @@ export function timestampBody(x: string, tz: string): string {
   const common =
     `CASE WHEN regexp_full_match(${x}, ${lit(PLAIN_RE)}) THEN ${plausible(`TRY_CAST(${x} AS TIMESTAMP)`)} ` +
     `WHEN regexp_full_match(${x}, ${lit(ISO_ZONED_RE)}) THEN ${plausible(`timezone(${tz}, TRY_CAST(${x} AS TIMESTAMPTZ))`)} ` +
-    `WHEN regexp_full_match(${x}, ${lit(CHINESE_RE)}) THEN ${plausible(`TRY_CAST(replace(replace(replace(${x}, '年', '-'), '月', '-'), '日', ' ') AS TIMESTAMP)`)} END`;
+    `WHEN regexp_full_match(${x}, ${lit(CHINESE_RE)}) THEN ${plausible(`TRY_CAST(rtrim(replace(replace(replace(${x}, '年', '-'), '月', '-'), '日', ' ')) AS TIMESTAMP)`)} ` +
+    // YYYYMMDD: what the numeric branch of the full path gives it, without its lambda and regex tests.
+    `WHEN regexp_full_match(${x}, '\\d{8}') THEN try_strptime(${x}, '%Y%m%d') END`;
   return `coalesce(${common}, ${full})`;
 }
 

@@ -63,7 +63,7 @@ const isNullToken = (t: string): boolean => NULL_TOKENS.includes(t);
 function parsed(chain: Chain, rule: string, parse: (x: string) => string, type: string, expected: string): FieldCleanSql {
   const x = chain.expr;
   const value = chain.on(rule) ? parse(x) : `TRY_CAST(${x} AS ${type})`;
-  if (chain.on(rule)) chain.record(rule, typedAfter(x, value, type));
+  if (chain.on(rule)) chain.record(rule, typedAfter(x, value, type), { value, sqlType: type });
   return { value: (`CAST(${value} AS ${type})`), invalid: (`(${x} IS NOT NULL AND ${value} IS NULL)`), steps: chain.steps, derived: {}, expected };
 }
 

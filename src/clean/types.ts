@@ -34,6 +34,11 @@ export interface CleanStep {
   readonly rule: string;
   readonly before: string;
   readonly after: string;
+  /**
+   * Set on a final parsing step whose `after` is typedAfter(before, value, sqlType): the typed value and its type, so a
+   * caller that holds the value already can test for a change with typedChanged instead of rendering `after`.
+   */
+  readonly typed?: { readonly value: string; readonly sqlType: string };
 }
 
 /**

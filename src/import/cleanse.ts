@@ -1,3 +1,4 @@
+import { typedAfter, typedChanged } from '../clean/chain.js';
 import { cleanFieldsSql } from '../clean/index.js';
 import type { CleanConfig, FieldCleanSql } from '../clean/types.js';
 import type { EntityDef, FieldDef } from '../schema/index.js';
@@ -83,8 +84,14 @@ function layered(plans: readonly FieldPlan[]): { levels: string[][]; fields: { v
         replacements.unshift([typed, `__v${pi}`]);
       }
       const col = `__s${pi}_${k}`;
+      const prev = k === 0 ? `__s${pi}_in` : `__s${pi}_${k - 1}`;
+      if (shareTyped && k === steps.length - 1 && st.typed?.value === typed && st.after === typedAfter(st.before, typed, st.typed.sqlType)) {
+        // The parsed value is a column already: test it against its input without rendering the step's text.
+        changes.push(typedChanged(prev, `__v${pi}`, st.typed.sqlType));
+        return;
+      }
       (levels[++level] ??= []).push(`${substitute(st.after, replacements)} AS ${col}`);
-      changes.push(`(${k === 0 ? `__s${pi}_in` : `__s${pi}_${k - 1}`} IS DISTINCT FROM ${col})`);
+      changes.push(`(${prev} IS DISTINCT FROM ${col})`);
       replacements.unshift([st.after, col]);
     });
     return {
@@ -96,12 +103,43 @@ function layered(plans: readonly FieldPlan[]): { levels: string[][]; fields: { v
   return { levels, fields, changes };
 }
 
-export async function buildCleanTable(wh: Warehouse, entity: EntityDef, staged: Staged, mapping: Mapping, plans: readonly FieldPlan[], contentHash: boolean): Promise<void> {
+/** The record's raw values as one string (NULL and '' told apart): equal strings are identical lines. */
+export function contentSql(staged: Staged, alias = ''): string {
+  return `concat_ws(chr(31), ${staged.headers.map((_, i) => `coalesce(${alias}${stageColumn(i)}, chr(30))`).join(', ')})`;
+}
+
+/** Bits per change-mask column (UBIGINT): flag k is bit k % 63 of __m{k / 63}. */
+const MASK_BITS = 63;
+
+function maskColumns(flags: readonly string[]): string[] {
+  const cols: string[] = [];
+  for (let m = 0; m * MASK_BITS < flags.length; m++) {
+    const part = flags.slice(m * MASK_BITS, (m + 1) * MASK_BITS).map((f, b) => `(CAST(${f} AS UBIGINT) << ${b})`);
+    cols.push(`(${part.join(' | ')}) AS __m${m}`);
+  }
+  return cols;
+}
+
+/**
+ * contentHash: `md5`, the record's content as an md5 hex string (synthesised keys are made from it); `hash`, a 64-bit
+ * hash of it (8 bytes instead of 48 on every row; callers that need exact repeats confirm candidates with contentSql).
+ */
+export async function buildCleanTable(
+  wh: Warehouse,
+  entity: EntityDef,
+  staged: Staged,
+  mapping: Mapping,
+  plans: readonly FieldPlan[],
+  contentHash: false | 'md5' | 'hash',
+): Promise<void> {
   const inner: string[] = ['__line'];
   const { levels, fields, changes } = layered(plans);
-  if (contentHash) inner.push(`md5(concat_ws(chr(31), ${staged.headers.map((_, i) => `coalesce(${stageColumn(i)}, chr(30))`).join(', ')})) AS __h`);
+  if (contentHash === 'md5') inner.push(`md5(${contentSql(staged)}) AS __h`);
+  if (contentHash === 'hash') inner.push(`hash(${contentSql(staged)}) AS __h`);
+  const invalids: string[] = [];
   plans.forEach((p, pi) => {
     const f = fields[pi]!;
+    invalids.push(`coalesce((${f.invalid}), false)`);
     inner.push(`(${f.value}) AS ${p.field.name}`);
     inner.push(`coalesce((${f.invalid}), false) AS "__inv_${p.field.name}"`);
     inner.push(`${p.col} AS "__raw_${p.field.name}"`);
@@ -109,7 +147,8 @@ export async function buildCleanTable(wh: Warehouse, entity: EntityDef, staged: 
       if (entity.fields.some((x) => x.name === d) && !plans.some((q) => q.field.name === d)) inner.push(`(${expr}) AS ${d}`);
     }
   });
-  changes.forEach((c, i) => inner.push(`${c} AS __chg${i}`));
+  // The per-rule change flags, then the invalid flags, as bits: a few bytes a row however many rules ran.
+  inner.push(...maskColumns([...changes, ...invalids]));
   const customs = mapping.custom.map((h) => ({ key: h, value: stageColumn(staged.headers.indexOf(h)) }));
   inner.push(`${customs.length ? mapOf(customs) : 'NULL::JSON'} AS __custom`);
 
@@ -138,7 +177,7 @@ export async function buildCleanTable(wh: Warehouse, entity: EntityDef, staged: 
   await wh.run(
     `CREATE OR REPLACE TEMP TABLE tm_clean AS
      SELECT __line, ${contentHash ? '__h, ' : ''}${fieldCols.join(', ')}, ${extra} AS extra, ${flags} AS _flags, ${reason} AS __reason,
-       COLUMNS('^__(chg[0-9]+|inv_.*)$')
+       COLUMNS('^__m[0-9]+$')
      FROM (SELECT ${inner.join(',\n ')} FROM ${source})`,
   );
 }
@@ -154,14 +193,23 @@ function stepsOf(plans: readonly FieldPlan[]): Step[] {
   return plans.flatMap((p) => p.sql.steps.map((s) => ({ rule: s.rule, field: p.field.name, before: s.before, after: s.after })));
 }
 
-/** Per cleaning rule and field: how many values it changed (from the __chg flags of tm_clean), and the first few. */
+/** Per cleaning rule and field: how many values it changed (from the change masks of tm_clean), and the first few. */
 export async function ruleLog(wh: Warehouse, plans: readonly FieldPlan[]): Promise<RuleLog[]> {
   const steps = stepsOf(plans);
+  const total = steps.length + plans.length;
+  if (total === 0) return [];
+  // Flag k (steps, then the invalid flags in plan order) is bit k % 63 of __m{k / 63}. Rows are grouped by their
+  // masks first (a handful of distinct masks), so each flag's count and first lines come from the groups.
+  const masks = Array.from({ length: Math.ceil(total / MASK_BITS) }, (_, m) => `__m${m}`);
+  const bit = (k: number) => `((__m${Math.floor(k / MASK_BITS)} >> ${k % MASK_BITS}) & 1 = 1)`;
+  const agg = (k: number, n: string, l: string) => [`sum(n) FILTER (WHERE ${bit(k)}) AS ${n}`, `list_sort(flatten(list(l) FILTER (WHERE ${bit(k)})))[1:3] AS ${l}`];
   const aggs: string[] = [];
-  steps.forEach((_, i) => aggs.push(`count_if(__chg${i}) AS n${i}`, `arg_min(__line, __line, 3) FILTER (WHERE __chg${i}) AS l${i}`));
-  plans.forEach((p, i) => aggs.push(`count_if("__inv_${p.field.name}") AS in${i}`, `arg_min(__line, __line, 3) FILTER (WHERE "__inv_${p.field.name}") AS il${i}`));
+  steps.forEach((_, i) => aggs.push(...agg(i, `n${i}`, `l${i}`)));
+  plans.forEach((_, i) => aggs.push(...agg(steps.length + i, `in${i}`, `il${i}`)));
   if (aggs.length === 0) return [];
-  const row = (await wh.query(`SELECT ${aggs.join(', ')} FROM tm_clean`)).rows[0] ?? {};
+  const row = (
+    await wh.query(`SELECT ${aggs.join(', ')} FROM (SELECT ${masks.join(', ')}, count(*) AS n, arg_min(__line, __line, 3) AS l FROM tm_clean GROUP BY ${masks.join(', ')})`)
+  ).rows[0] ?? {};
   const lines = (v: unknown) => ((v as number[] | null) ?? []).map(Number);
   const wanted = new Set<number>();
   steps.forEach((_, i) => lines(row[`l${i}`]).forEach((l) => wanted.add(l)));

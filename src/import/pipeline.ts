@@ -6,7 +6,7 @@ import { setupCleaning } from '../clean/index.js';
 import { DEFAULT_CLEAN_CONFIG, type CleanConfig } from '../clean/types.js';
 import { entity as schemaEntity, type EntityDef } from '../schema/index.js';
 import { warehouseTimeZone, type Warehouse } from '../warehouse/index.js';
-import { buildCleanTable, planFields, ruleLog } from './cleanse.js';
+import { buildCleanTable, contentSql, planFields, ruleLog } from './cleanse.js';
 import { detectFile } from './detect.js';
 import { failpoint } from '../util/failpoint.js';
 import { ImportError } from './errors.js';
@@ -97,7 +97,7 @@ async function runImport(wh: Warehouse, opts: ImportOptions): Promise<ImportRepo
   progress('cleaning', 0.4);
   await setupCleaning(wh, config);
   const plans = planFields(target, staged, mapping, config);
-  await buildCleanTable(wh, target, staged, mapping, plans, synthesise || isSales);
+  await buildCleanTable(wh, target, staged, mapping, plans, synthesise ? 'md5' : isSales ? 'hash' : false);
   progress('cleaned', 0.5);
   const rules: RuleLog[] = await ruleLog(wh, plans);
   progress('rule log', 0.55);
@@ -156,7 +156,7 @@ async function runImport(wh: Warehouse, opts: ImportOptions): Promise<ImportRepo
     }
     await wh.run(`CREATE OR REPLACE TEMP VIEW tm_src AS SELECT ${entityProjection(target, present, overrides)} FROM tm_winners`);
   } else {
-    rules.push(...(await splitSalesLines(wh, present, rowFlags.expr)));
+    rules.push(...(await splitSalesLines(wh, present, rowFlags.expr, contentSql(staged, 's.'))));
   }
 
   progress('prepared', 0.8);

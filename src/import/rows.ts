@@ -48,7 +48,12 @@ export async function unknownCustomers(wh: Warehouse, mode: 'stub' | 'quarantine
     const n = await wh.run(`UPDATE tm_clean SET __reason = 'unknown customer ' || customer_id || ' (import customers first, or use --unknown-customers stub)' WHERE ${unknown}`);
     return { log: n ? [{ rule: 'unknown_customer_quarantined', field: 'customer_id', count: n, examples: [] }] : [], stubs: 0 };
   }
-  await wh.run(`CREATE OR REPLACE TEMP TABLE tm_stub_ids AS SELECT customer_id, min(__line) AS line FROM tm_clean WHERE ${unknown} GROUP BY customer_id`);
+  // Grouped first, so the lookup in customers runs once per distinct id rather than once per row.
+  await wh.run(
+    `CREATE OR REPLACE TEMP TABLE tm_stub_ids AS
+     SELECT * FROM (SELECT customer_id, min(__line) AS line FROM tm_clean WHERE __reason IS NULL AND customer_id IS NOT NULL GROUP BY customer_id) t
+     WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = t.customer_id)`,
+  );
   const stubs = await count(wh, `SELECT count(*) AS n FROM tm_stub_ids`);
   if (stubs === 0) return { log: [], stubs: 0 };
   return {

@@ -16,22 +16,35 @@ function must(name: string) {
  * or its status says cancelled/refunded. Line numbers count the order's lines in file order, so a
  * re-import of the same file maps every line to the same order item.
  */
-export async function splitSalesLines(wh: Warehouse, present: readonly string[], rowFlags: string): Promise<RuleLog[]> {
+export async function splitSalesLines(wh: Warehouse, present: readonly string[], rowFlags: string, content: string): Promise<RuleLog[]> {
   const has = (f: string) => present.includes(f);
   const amount = has('amount') && has('unit_price') ? 'coalesce(amount, round(quantity * unit_price, 2))' : has('amount') ? 'amount' : 'round(quantity * unit_price, 2)';
-  const cancelled = [`regexp_matches(order_id, '^[Cc][0-9]')`, has('status') ? `coalesce(status IN ('cancelled', 'refunded'), false)` : undefined].filter(Boolean).join(' OR ');
-  // Repeated identical lines are rare: find them with a hash aggregate rather than a window over every line.
-  await wh.run(`CREATE OR REPLACE TEMP TABLE tm_repeats AS SELECT __h, min(__line) AS __first FROM tm_clean WHERE __reason IS NULL GROUP BY __h HAVING count(*) > 1`);
+  // The prefix tests spare most lines the regex.
+  const cancelled = [`((prefix(order_id, 'C') OR prefix(order_id, 'c')) AND regexp_matches(order_id, '^[Cc][0-9]'))`, has('status') ? `coalesce(status IN ('cancelled', 'refunded'), false)` : undefined].filter(Boolean).join(' OR ');
+  // Repeated identical lines are rare: find them with a hash aggregate rather than a window over every line. __h is a
+  // 64-bit hash of the line's content; lines sharing one are then compared by their content itself (`content`, over
+  // tm_stage s), so a hash collision never flags a line.
+  await wh.run(
+    `CREATE OR REPLACE TEMP TABLE tm_repeats AS
+     WITH cand AS (SELECT __h FROM tm_clean WHERE __reason IS NULL GROUP BY __h HAVING count(*) > 1),
+     lines AS (SELECT c.__h, c.__line, ${content} AS __content FROM tm_clean c JOIN tm_stage s USING (__line) WHERE c.__reason IS NULL AND c.__h IN (SELECT __h FROM cand))
+     SELECT l.__line FROM lines l JOIN (SELECT __h, __content, min(__line) AS __first FROM lines GROUP BY ALL HAVING count(*) > 1) f USING (__h, __content) WHERE l.__line > f.__first`,
+  );
   // The window runs on two narrow columns, not whole rows: at 10M lines that is what keeps it from spilling.
   await wh.run(
     `CREATE OR REPLACE TEMP TABLE tm_line_no AS
      SELECT __line, row_number() OVER (PARTITION BY order_id ORDER BY __line) AS line_no FROM tm_clean WHERE __reason IS NULL`,
   );
+  // The accepted lines with their amount and return marker: views, not copies. The aggregates below read tm_lines_core;
+  // the inserts into order_items and returns read tm_lines, which adds the line numbers and the row flags.
   await wh.run(
-    `CREATE OR REPLACE TEMP TABLE tm_lines AS
-     SELECT c.* EXCLUDE (_flags, __h), (${amount})::DECIMAL(18,2) AS __amount, (quantity < 0 OR ${cancelled}) AS __return, n.line_no,
-            list_concat(_flags, ${rowFlags}, CASE WHEN c.__line > r.__first THEN ['possible_duplicate'] ELSE [] END) AS _flags
-     FROM tm_clean c JOIN tm_line_no n USING (__line) LEFT JOIN tm_repeats r USING (__h) WHERE c.__reason IS NULL`,
+    `CREATE OR REPLACE TEMP VIEW tm_lines_core AS
+     SELECT * EXCLUDE (__h), (${amount})::DECIMAL(18,2) AS __amount, (quantity < 0 OR ${cancelled}) AS __return FROM tm_clean WHERE __reason IS NULL`,
+  );
+  await wh.run(
+    `CREATE OR REPLACE TEMP VIEW tm_lines AS
+     SELECT c.* EXCLUDE (_flags), n.line_no, list_concat(_flags, ${rowFlags}, CASE WHEN r.__line IS NOT NULL THEN ['possible_duplicate'] ELSE [] END) AS _flags
+     FROM tm_lines_core c JOIN tm_line_no n USING (__line) LEFT JOIN tm_repeats r USING (__line)`,
   );
   const pick = (f: string, expr?: string) => (has(f) ? (expr ?? `arg_min(${f}, __line) FILTER (WHERE ${f} IS NOT NULL)`) : undefined);
   const orderCols: Record<string, string> = {};
@@ -44,8 +57,8 @@ export async function splitSalesLines(wh: Warehouse, present: readonly string[],
     `CREATE OR REPLACE TEMP TABLE tm_orders_agg AS
      SELECT order_id, min(ordered_at) AS ordered_at, ${orderSel.length ? orderSel.join(', ') + ',' : ''}
             sum(quantity) AS item_qty, sum(__amount) AS amount, ${has('discount') ? 'sum(discount)' : 'NULL::DECIMAL(18,2)'} AS discount,
-            list_distinct(flatten(list(list_filter(_flags, x -> x <> 'possible_duplicate')))) AS _flags
-     FROM tm_lines WHERE NOT __return GROUP BY order_id`,
+            coalesce(list_distinct(list_filter(flatten(list(__f) FILTER (WHERE len(__f) > 0)), x -> x <> 'possible_duplicate')), []::VARCHAR[]) AS _flags
+     FROM (SELECT *, list_concat(_flags, ${rowFlags}) AS __f FROM tm_lines_core) WHERE NOT __return GROUP BY order_id`,
   );
   const orders = must('orders');
   const anon = has('customer_id') ? 'customer_id IS NULL' : 'true';
@@ -86,14 +99,14 @@ export async function splitSalesLines(wh: Warehouse, present: readonly string[],
   await wh.run(
     `CREATE OR REPLACE TEMP TABLE tm_products_agg AS SELECT ${Object.entries(prodCols)
       .map(([k, v]) => `${v} AS ${k}`)
-      .join(', ')}, NULL::JSON AS extra, []::VARCHAR[] AS _flags FROM tm_lines WHERE product_id IS NOT NULL GROUP BY product_id`,
+      .join(', ')}, NULL::JSON AS extra, []::VARCHAR[] AS _flags FROM tm_lines_core WHERE product_id IS NOT NULL GROUP BY product_id`,
   );
   await wh.run(`CREATE OR REPLACE TEMP TABLE tm_src_products AS SELECT ${entityProjection(products, Object.keys(prodCols))} FROM tm_products_agg`);
 
   const r = (
     await wh.query(
       `SELECT count_if(__return) AS ret, ${has('customer_id') ? 'count_if(customer_id IS NULL AND NOT __return)' : 'count_if(NOT __return)'} AS anon,
-              count_if(list_contains(_flags, 'possible_duplicate')) AS dup FROM tm_lines`,
+              (SELECT count(*) FROM tm_repeats) AS dup FROM tm_lines_core`,
     )
   ).rows[0] ?? {};
   const log: RuleLog[] = [];

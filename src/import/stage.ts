@@ -156,7 +156,9 @@ async function stageCsv(
 async function stageLineNumbers(wh: Warehouse, headers: readonly string[], rejects: readonly Reject[]): Promise<void> {
   const colList = headers.map((_, i) => stageColumn(i)).join(', ');
   const nl = headers.map((_, i) => `coalesce(length(${stageColumn(i)}) - length(replace(${stageColumn(i)}, chr(10), '')), 0)`).join(' + ');
-  const multiline = Number((await wh.query(`SELECT count(*) AS n FROM tm_stage_raw WHERE ${nl} > 0`)).rows[0]?.n ?? 0) > 0;
+  // Whether any value holds a line break: contains() (a memchr) with an early exit, not a count of the breaks.
+  const anyBreak = headers.map((_, i) => `contains(${stageColumn(i)}, chr(10))`).join(' OR ');
+  const multiline = (await wh.query(`SELECT 1 AS x FROM tm_stage_raw WHERE ${anyBreak} LIMIT 1`)).rows.length > 0;
   if (!multiline && rejects.length === 0) {
     await wh.run(`CREATE OR REPLACE TEMP VIEW tm_stage AS SELECT rowid + 2 AS __line, ${colList} FROM tm_stage_raw`);
     return;
