@@ -84,6 +84,7 @@ describe('a user config with bad metrics', () => {
       'formula_syntax dimensions.bad_dim.anchors[0].expr',
       'unknown_source dimensions.bad_dim.anchors[1].table',
       'bad_time dimensions.bad_grain.time',
+      'duplicate_label dimensions.bad_grain.label',
       'unknown_source metrics.bad_source.source',
       'formula_invalid metrics.bad_time.time',
       'formula_invalid metrics.bad_function.measure',

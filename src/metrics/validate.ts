@@ -9,7 +9,8 @@ import { MODEL } from './model.js';
 import { hasAggregate, resolve, ResolveError, SourceScope, type ResolveContext } from './resolve.js';
 import type { CatalogIssue, DimensionDef, MetricDef } from './types.js';
 
-export const KEY_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
+/** Lower-case a-z, 0-9 and single underscores: `__` is reserved for generated columns (`revenue__prev`). */
+export const KEY_PATTERN = /^(?!.*__)[a-z][a-z0-9_]{0,62}$/;
 const UNITS = new Set(['currency', 'count', 'ratio', 'number', 'days', 'hours', 'score', 'points']);
 const TIME_TYPES = new Set(['date', 'timestamp']);
 const TIME_GRAINS = new Set(['year', 'quarter', 'month', 'week', 'day', 'month_of_year', 'quarter_of_year', 'season', 'weekday', 'hour_of_day']);

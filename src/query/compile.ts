@@ -509,7 +509,7 @@ export class Compiler {
         const e = resolveM(src, `metrics.${m.key}.per.values.${name}`, { aggregates: true });
         if (!e) return undefined;
         names.set(name, e);
-        inner.push({ expr: e, as: `v_${name}` });
+        inner.push({ expr: e, as: `__v_${name}` });
       }
       if (!keyExpr) return undefined;
       const having = per.having ? resolveM(per.having, `metrics.${m.key}.per.having`, { names }) : undefined;
@@ -526,7 +526,7 @@ export class Compiler {
         ...(sets ? { groupingSets: sets.map((s) => [...s, n]) } : {}),
         ...(having ? { having } : {}),
       };
-      const outerNames = new Map<string, Expr>([...names.keys()].map((k) => [k, col(`v_${k}`)]));
+      const outerNames = new Map<string, Expr>([...names.keys()].map((k) => [k, col(`__v_${k}`)]));
       const measure = resolveM(m.measure!, `metrics.${m.key}.measure`, { names: outerNames, aggregates: true, scope: undefined });
       if (!measure) return undefined;
       const outerDims = this.dims.map((d) => col(d.key));

@@ -60,14 +60,14 @@ export const DIMENSIONS: DimensionDef[] = [
 
   { key: 'campaign', label: L('营销活动', 'Campaign'), description: 'Campaign name (id when it has none).', anchors: [a('campaigns', 'coalesce(name, campaign_id)')] },
   { key: 'campaign_channel', label: L('活动渠道', 'Campaign channel'), values: CHANNEL_VALUES, anchors: [a('campaigns', 'channel')] },
-  { key: 'campaign_kind', label: L('活动类型', 'Campaign kind'), anchors: [a('campaigns', 'kind')] },
+  { key: 'campaign_kind', label: L('营销活动类型', 'Campaign kind'), anchors: [a('campaigns', 'kind')] },
 
   { key: 'order_status', label: L('订单状态', 'Order status'), anchors: [a('orders', 'status')] },
   { key: 'stage', label: L('商机阶段', 'Opportunity stage'), anchors: [a('opportunities', 'stage')] },
   { key: 'loss_reason', label: L('输单原因', 'Loss reason'), anchors: [a('opportunities', 'loss_reason')] },
   { key: 'ticket_kind', label: L('工单类型', 'Ticket kind'), values: { complaint: L('投诉', 'Complaint'), consultation: L('咨询', 'Consultation'), suggestion: L('建议', 'Suggestion'), praise: L('表扬', 'Praise'), other: L('其他', 'Other') }, anchors: [a('service_tickets', 'kind')] },
   { key: 'ticket_category', label: L('问题分类', 'Ticket category'), anchors: [a('service_tickets', 'category')] },
-  { key: 'activity_kind', label: L('活动类型', 'Activity kind'), anchors: [a('activities', 'kind')] },
+  { key: 'activity_kind', label: L('销售活动类型', 'Activity kind'), anchors: [a('activities', 'kind')] },
   { key: 'interaction_kind', label: L('互动类型', 'Interaction kind'), anchors: [a('interactions', 'kind')] },
   { key: 'supplier', label: L('供应商', 'Supplier'), anchors: [a('purchases', 'supplier')] },
 ];

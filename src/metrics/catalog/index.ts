@@ -59,6 +59,21 @@ export function buildCatalog(config: CatalogConfig = {}, source = 'catalog confi
   const metrics = [...builtin, ...userMetrics.filter((m) => !builtin.some((b) => b.key === m.key))];
   const dims = [...DIMENSIONS, ...userDims];
   issues.push(...validateDimensions(dims));
+  // Metrics and dimensions can be named by label (销售额, Revenue): a label must name one thing.
+  for (const [kind, items] of [['metrics', metrics], ['dimensions', dims]] as const) {
+    const seen = new Map<string, string>();
+    for (const x of items as readonly { key: string; label: Label }[]) {
+      for (const l of [x.label?.zh, x.label?.en?.toLowerCase()]) {
+        if (!l) continue;
+        const other = seen.get(l);
+        if (other !== undefined && other !== x.key) {
+          issues.push({ code: 'duplicate_label', field: `${kind}.${x.key}.label`, message: `${kind}.${x.key}.label: '${l}' is also the label of ${other}; labels must be unique` });
+          break;
+        }
+        seen.set(l, x.key);
+      }
+    }
+  }
   issues.push(...validateMetrics(metrics, new Set(dims.map((d) => d.key))));
   if (issues.length > 0) {
     throw new CatalogError(`${source}: ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${issues.map((i) => `  ${i.message}`).join('\n')}`, issues);

@@ -3,7 +3,7 @@
 -- params: ["2024-01-01","2024-01-01","2024-01-01","2024-03-31","2024-01-01","2023-10-03","2024-04-01","2024-01-01","2024-01-01","2024-01-01","2024-01-01","2024-03-31","2024-01-01","2023-10-03","2024-04-01","2024-01-01"]
 WITH `f0_orders` AS (
   SELECT `month` AS `month`, count() AS `churned_customers`
-  FROM (SELECT `s`.`bucket` AS `month`, countIf(NOT (`t`.`ordered_at` >= greatest(`s`.`bucket`, CAST({p1:String} AS DateTime64(6))))) AS `v_before`, countIf(`t`.`ordered_at` >= greatest(`s`.`bucket`, CAST({p2:String} AS DateTime64(6)))) AS `v_during`
+  FROM (SELECT `s`.`bucket` AS `month`, countIf(NOT (`t`.`ordered_at` >= greatest(`s`.`bucket`, CAST({p1:String} AS DateTime64(6))))) AS `__v_before`, countIf(`t`.`ordered_at` >= greatest(`s`.`bucket`, CAST({p2:String} AS DateTime64(6)))) AS `__v_during`
     FROM `orders` AS `t`
     JOIN (SELECT addMonths(toStartOfMonth(CAST({p3:String} AS DateTime64(6))), number) AS bucket FROM numbers(toUInt64(dateDiff('month', toStartOfMonth(CAST({p3:String} AS DateTime64(6))), toStartOfMonth(CAST({p4:String} AS DateTime64(6)))) + 1))) AS `s` ON `t`.`ordered_at` >= addDays(greatest(`s`.`bucket`, CAST({p5:String} AS DateTime64(6))), -90) AND `t`.`ordered_at` < (`s`.`bucket` + INTERVAL 1 MONTH)
     WHERE `t`.`ordered_at` >= CAST({p6:String} AS DateTime64(6)) AND `t`.`ordered_at` < CAST({p7:String} AS DateTime64(6)) AND (((`t`.`status` IS NULL) OR `t`.`status` <> 'cancelled') AND (`t`.`customer_id` IS NOT NULL) AND ((`t`.`is_anonymous` IS NULL) OR NOT (`t`.`is_anonymous`))) AND (`t`.`customer_id` IS NOT NULL)
@@ -13,7 +13,7 @@ WITH `f0_orders` AS (
 ),
 `f1_orders` AS (
   SELECT `month` AS `month`, count() AS `churn_base_customers`
-  FROM (SELECT `s`.`bucket` AS `month`, countIf(NOT (`t`.`ordered_at` >= greatest(`s`.`bucket`, CAST({p10:String} AS DateTime64(6))))) AS `v_before`
+  FROM (SELECT `s`.`bucket` AS `month`, countIf(NOT (`t`.`ordered_at` >= greatest(`s`.`bucket`, CAST({p10:String} AS DateTime64(6))))) AS `__v_before`
     FROM `orders` AS `t`
     JOIN (SELECT addMonths(toStartOfMonth(CAST({p11:String} AS DateTime64(6))), number) AS bucket FROM numbers(toUInt64(dateDiff('month', toStartOfMonth(CAST({p11:String} AS DateTime64(6))), toStartOfMonth(CAST({p12:String} AS DateTime64(6)))) + 1))) AS `s` ON `t`.`ordered_at` >= addDays(greatest(`s`.`bucket`, CAST({p13:String} AS DateTime64(6))), -90) AND `t`.`ordered_at` < (`s`.`bucket` + INTERVAL 1 MONTH)
     WHERE `t`.`ordered_at` >= CAST({p14:String} AS DateTime64(6)) AND `t`.`ordered_at` < CAST({p15:String} AS DateTime64(6)) AND (((`t`.`status` IS NULL) OR `t`.`status` <> 'cancelled') AND (`t`.`customer_id` IS NOT NULL) AND ((`t`.`is_anonymous` IS NULL) OR NOT (`t`.`is_anonymous`))) AND (`t`.`customer_id` IS NOT NULL)

@@ -9,7 +9,7 @@ WITH "f0_orders" AS (
 ),
 "f1_orders" AS (
   SELECT "month" AS "month", count(*) AS "repeat_customers"
-  FROM (SELECT date_trunc('month', "t"."ordered_at") AS "month", count(*) AS "v_n"
+  FROM (SELECT date_trunc('month', "t"."ordered_at") AS "month", count(*) AS "__v_n"
     FROM "orders" AS "t"
     WHERE "t"."ordered_at" >= CAST($3 AS TIMESTAMP) AND "t"."ordered_at" < CAST($4 AS TIMESTAMP) AND ((("t"."status" IS NULL) OR "t"."status" <> 'cancelled') AND ("t"."customer_id" IS NOT NULL) AND (("t"."is_anonymous" IS NULL) OR NOT ("t"."is_anonymous"))) AND ("t"."customer_id" IS NOT NULL)
     GROUP BY date_trunc('month', "t"."ordered_at"), "t"."customer_id"
@@ -24,7 +24,7 @@ WITH "f0_orders" AS (
 ),
 "f3_orders__prev" AS (
   SELECT "month" AS "month", count(*) AS "repeat_customers__prev"
-  FROM (SELECT date_trunc('month', ("t"."ordered_at" + INTERVAL 1 MONTH)) AS "month", count(*) AS "v_n"
+  FROM (SELECT date_trunc('month', ("t"."ordered_at" + INTERVAL 1 MONTH)) AS "month", count(*) AS "__v_n"
     FROM "orders" AS "t"
     WHERE "t"."ordered_at" >= CAST($7 AS TIMESTAMP) AND "t"."ordered_at" < CAST($8 AS TIMESTAMP) AND ((("t"."status" IS NULL) OR "t"."status" <> 'cancelled') AND ("t"."customer_id" IS NOT NULL) AND (("t"."is_anonymous" IS NULL) OR NOT ("t"."is_anonymous"))) AND ("t"."customer_id" IS NOT NULL)
     GROUP BY date_trunc('month', ("t"."ordered_at" + INTERVAL 1 MONTH)), "t"."customer_id"

@@ -3,7 +3,7 @@
 -- params: ["2024-01-01","2024-04-01","2024-01-01","2024-04-01","2024-01-01","2024-04-01"]
 WITH "f0_orders" AS (
   SELECT "month" AS "month", count(*) AS "repeat_customers"
-  FROM (SELECT date_trunc('month', "t"."ordered_at") AS "month", count(*) AS "v_n"
+  FROM (SELECT date_trunc('month', "t"."ordered_at") AS "month", count(*) AS "__v_n"
     FROM "orders" AS "t"
     WHERE "t"."ordered_at" >= CAST($1 AS TIMESTAMP) AND "t"."ordered_at" < CAST($2 AS TIMESTAMP) AND ((("t"."status" IS NULL) OR "t"."status" <> 'cancelled') AND ("t"."customer_id" IS NOT NULL) AND (("t"."is_anonymous" IS NULL) OR NOT ("t"."is_anonymous"))) AND ("t"."customer_id" IS NOT NULL)
     GROUP BY date_trunc('month', "t"."ordered_at"), "t"."customer_id"
@@ -17,8 +17,8 @@ WITH "f0_orders" AS (
   GROUP BY date_trunc('month', "t"."ordered_at")
 ),
 "f2_orders" AS (
-  SELECT "month" AS "month", avg("v_n") AS "orders_per_customer"
-  FROM (SELECT date_trunc('month', "t"."ordered_at") AS "month", count(*) AS "v_n"
+  SELECT "month" AS "month", avg("__v_n") AS "orders_per_customer"
+  FROM (SELECT date_trunc('month', "t"."ordered_at") AS "month", count(*) AS "__v_n"
     FROM "orders" AS "t"
     WHERE "t"."ordered_at" >= CAST($5 AS TIMESTAMP) AND "t"."ordered_at" < CAST($6 AS TIMESTAMP) AND ((("t"."status" IS NULL) OR "t"."status" <> 'cancelled') AND ("t"."customer_id" IS NOT NULL) AND (("t"."is_anonymous" IS NULL) OR NOT ("t"."is_anonymous"))) AND ("t"."customer_id" IS NOT NULL)
     GROUP BY date_trunc('month', "t"."ordered_at"), "t"."customer_id") AS "per_key"
