@@ -207,7 +207,10 @@ async function runDrill(opts: DrillOptions): Promise<void> {
       const progress = new Progress('Exporting');
       try {
         // Streams: drill-through can be millions of rows.
-        const r = await exportQuery(wh, { sql: compiled.sql, params: compiled.params, columns: undefined, out: opts.out, format, sheet: opts.metric, onRows: (n) => progress.update(n) });
+        // Column types (so dates become Excel dates): DESCRIBE binds the query without running it.
+        const described = await wh.query(`DESCRIBE ${compiled.sql}`, compiled.params).catch(() => undefined);
+        const columns = described?.rows.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+        const r = await exportQuery(wh, { sql: compiled.sql, params: compiled.params, columns, out: opts.out, format, sheet: opts.metric, onRows: (n) => progress.update(n) });
         progress.done();
         process.stderr.write(`Wrote ${formatNumber(r.rows)} rows to ${r.out}\n`);
       } finally {
