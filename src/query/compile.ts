@@ -489,15 +489,7 @@ export class Compiler {
       sets = sets.filter((x) => x.includes(t));
     }
     const dimItems: SelectItem[] = this.dims.map((d, i) => ({ expr: dimExprs[i]!, as: d.key }));
-    const joinsOf = (): Join[] => {
-      const js: Join[] = join ? [join] : [];
-      for (const j of scope.joins.values()) {
-        const t = MODEL.get(j.table)!;
-        if (t.query) this.derivedTables.add(j.table);
-        js.push({ kind: 'left', from: { k: 'table', name: j.table, as: j.alias }, on: bin('=', col(j.targetKey, j.alias), col(j.via, j.parentAlias)) });
-      }
-      return js;
-    };
+    const joinsOf = (): Join[] => [...(join ? [join] : []), ...this.joinList(scope)];
 
     if (g.per) {
       const m = g.per;
