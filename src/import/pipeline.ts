@@ -13,7 +13,7 @@ import { ImportError } from './errors.js';
 import { mapColumns } from './mapping.js';
 import { dedupe, flagRules, entityProjection, outlierTests, stubCustomersSql, synthesiseKey, unknownCustomers } from './rows.js';
 import { splitSalesLines } from './sales-lines.js';
-import { stageFile } from './stage.js';
+import { stageFile, type FileLines } from './stage.js';
 import { IMPORT_TARGETS, importTarget, SALES_LINES } from './targets.js';
 import type { ImportOptions, ImportReport, RuleLog } from './types.js';
 import { upsert, type UpsertCounts } from './upsert.js';
@@ -24,10 +24,18 @@ function must(name: string): EntityDef {
   return e;
 }
 
-async function sha256(file: string): Promise<string> {
+/** One read of the file: its sha256 and its line feeds (for stage's line numbers). */
+async function scanFile(file: string): Promise<{ hash: string; lines: FileLines }> {
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
-  return h.digest('hex');
+  let newlines = 0;
+  let last = -1;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const b = chunk as Buffer;
+    h.update(b);
+    for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) newlines++;
+    if (b.length) last = b[b.length - 1]!;
+  }
+  return { hash: h.digest('hex'), lines: { newlines, endsWithNewline: last === 10 } };
 }
 
 async function columnsOf(wh: Warehouse, table: string): Promise<string[]> {
@@ -69,12 +77,14 @@ async function runImport(wh: Warehouse, opts: ImportOptions): Promise<ImportRepo
   progress('reading', 0);
   const detected = detectFile(file);
   // hashed while DuckDB reads the file on its own threads
-  const fileHash = sha256(file);
+  const scanned = scanFile(file);
+  scanned.catch(() => undefined);
+  const fileHash = scanned.then((s) => s.hash);
   fileHash.catch(() => undefined);
   const tmp = mkdtempSync(join(tmpdir(), 'tidemark-import-'));
   let staged;
   try {
-    staged = await stageFile(wh, file, detected, tmp);
+    staged = await stageFile(wh, file, detected, tmp, scanned.then((s) => s.lines));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -98,7 +98,7 @@ async function stageCsv(
   file: string,
   bomLength: number,
   delimiter: string,
-  opts: { quoted: boolean; lineColumn: boolean; headers?: readonly string[]; extraRejects?: readonly Reject[] },
+  opts: { quoted: boolean; lineColumn: boolean; headers?: readonly string[]; extraRejects?: readonly Reject[]; lines?: Promise<FileLines> },
 ): Promise<Staged> {
   const rawHeaders = opts.headers ?? readFirstRecord(file, bomLength, delimiter);
   if (rawHeaders.length === 0 || rawHeaders.every((h) => h.trim() === '')) throw new ImportError(originalFile, 'no header row: the first line must name the columns', 1);
@@ -144,7 +144,7 @@ async function stageCsv(
   if (opts.lineColumn) {
     await wh.run(`CREATE OR REPLACE TEMP VIEW tm_stage AS SELECT __line, ${colList} FROM tm_stage_raw`);
   } else {
-    await stageLineNumbers(wh, headers, rejects);
+    await stageLineNumbers(wh, headers, rejects, accepted, opts.lines);
   }
   return { headers, rowsAccepted: accepted, rejects, lineLabel: 'line', rawJsonSql: rawJsonSql(headers) };
 }
@@ -153,12 +153,16 @@ async function stageCsv(
  * Line of each accepted record: 2 + its position, plus the rejected lines before it and the line breaks
  * inside quoted values before it. The common case (neither) is a view over rowid, with no copy.
  */
-async function stageLineNumbers(wh: Warehouse, headers: readonly string[], rejects: readonly Reject[]): Promise<void> {
+async function stageLineNumbers(wh: Warehouse, headers: readonly string[], rejects: readonly Reject[], accepted: number, lines?: Promise<FileLines>): Promise<void> {
   const colList = headers.map((_, i) => stageColumn(i)).join(', ');
   const nl = headers.map((_, i) => `coalesce(length(${stageColumn(i)}) - length(replace(${stageColumn(i)}, chr(10), '')), 0)`).join(' + ');
-  // Whether any value holds a line break: contains() (a memchr) with an early exit, not a count of the breaks.
+  // Physical lines = header + records + breaks inside values + blank lines: with no rejected line, as many lines as
+  // records plus the header means no value holds a break. Otherwise ask DuckDB whether any value does: contains()
+  // (a memchr) with an early exit.
+  const counted = rejects.length === 0 && lines ? await lines.catch(() => undefined) : undefined;
+  const oneLinePerRecord = counted !== undefined && counted.newlines + (counted.endsWithNewline ? 0 : 1) === accepted + 1;
   const anyBreak = headers.map((_, i) => `contains(${stageColumn(i)}, chr(10))`).join(' OR ');
-  const multiline = (await wh.query(`SELECT 1 AS x FROM tm_stage_raw WHERE ${anyBreak} LIMIT 1`)).rows.length > 0;
+  const multiline = !oneLinePerRecord && (await wh.query(`SELECT 1 AS x FROM tm_stage_raw WHERE ${anyBreak} LIMIT 1`)).rows.length > 0;
   if (!multiline && rejects.length === 0) {
     await wh.run(`CREATE OR REPLACE TEMP VIEW tm_stage AS SELECT rowid + 2 AS __line, ${colList} FROM tm_stage_raw`);
     return;
@@ -229,8 +233,19 @@ async function stageParquet(wh: Warehouse, file: string): Promise<Staged> {
   return { headers, rowsAccepted: accepted, rejects: [], lineLabel: 'row', rawJsonSql: rawJsonSql(headers) };
 }
 
-/** Lands the file in tm_stage. `tmpDir` holds converted copies (GBK → UTF-8, XLSX → CSV). */
-export async function stageFile(wh: Warehouse, file: string, detected: Detected, tmpDir: string): Promise<Staged> {
+/** What a plain read of the file's bytes tells (see pipeline's scan, which hashes the file in the same pass). */
+export interface FileLines {
+  /** Line feeds (0x0A) in the file. */
+  readonly newlines: number;
+  readonly endsWithNewline: boolean;
+}
+
+/**
+ * Lands the file in tm_stage. `tmpDir` holds converted copies (GBK → UTF-8, XLSX → CSV). `lines`, when given, counts the
+ * line feeds of `file` (read concurrently with DuckDB's load): a UTF-8 CSV with exactly one physical line per record
+ * and no rejected line holds no line break inside a value, so its line numbers need no scan of the staged values.
+ */
+export async function stageFile(wh: Warehouse, file: string, detected: Detected, tmpDir: string, lines?: Promise<FileLines>): Promise<Staged> {
   switch (detected.format) {
     case 'parquet':
       return stageParquet(wh, file);
@@ -249,7 +264,7 @@ export async function stageFile(wh: Warehouse, file: string, detected: Detected,
     }
     case 'csv': {
       const delimiter = detected.delimiter ?? ',';
-      if (detected.encoding === 'utf-8') return stageCsv(wh, file, file, detected.bomLength, delimiter, { quoted: true, lineColumn: false });
+      if (detected.encoding === 'utf-8') return stageCsv(wh, file, file, detected.bomLength, delimiter, { quoted: true, lineColumn: false, lines });
       const path = await transcodeToUtf8(file, detected, tmpDir);
       return stageCsv(wh, file, path, 0, delimiter, { quoted: true, lineColumn: false });
     }
