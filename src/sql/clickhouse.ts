@@ -12,6 +12,8 @@ const CONTAINS = (args: readonly string[]) => `(positionUTF8(${args.join(', ')})
 
 export const clickhouse: Dialect = {
   name: 'clickhouse',
+  // Standard SQL NULLs for outer joins and rolled-up grouping columns (ClickHouse's defaults fill in 0 and '').
+  statementSuffix: 'SETTINGS join_use_nulls = 1, group_by_use_nulls = 1',
   ident: (name) => {
     if (name.includes('\0')) throw new Error(`identifier contains NUL: ${JSON.stringify(name)}`);
     return '`' + name.replace(/\\/g, '\\\\').replace(/`/g, '\\`') + '`';

@@ -20,6 +20,8 @@ export interface Dialect {
   json(e: string, key: string): string;
   grouping(args: readonly string[]): string;
   series(from: string, to: string, unit: TimeUnit): string;
+  /** Appended to a whole statement (engine settings the generated SQL relies on). */
+  readonly statementSuffix?: string;
 }
 
 export function quoteIdentDouble(name: string): string {

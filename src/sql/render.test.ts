@@ -111,7 +111,7 @@ describe('parameters', () => {
       params: ['2024-01-01', '2024-03-01'],
     });
     expect(render(q, clickhouse).sql).toBe(
-      "SELECT `s`.`bucket` AS `b`\nFROM (SELECT addMonths({p1:String}, number) AS bucket FROM numbers(toUInt64(dateDiff('month', {p1:String}, {p2:String}) + 1))) AS `s`",
+      "SELECT `s`.`bucket` AS `b`\nFROM (SELECT addMonths({p1:String}, number) AS bucket FROM numbers(toUInt64(dateDiff('month', {p1:String}, {p2:String}) + 1))) AS `s`\nSETTINGS join_use_nulls = 1, group_by_use_nulls = 1",
     );
   });
 });
@@ -255,6 +255,7 @@ describe('statements', () => {
         'ORDER BY `revenue` DESC NULLS LAST, `channel` ASC NULLS LAST',
         'LIMIT 10',
         'OFFSET 20',
+        'SETTINGS join_use_nulls = 1, group_by_use_nulls = 1',
       ].join('\n'),
     );
   });

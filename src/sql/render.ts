@@ -13,7 +13,8 @@ const PREC: Record<string, number> = { OR: 1, AND: 2, '=': 4, '<>': 4, '<': 4, '
 export function render(q: Select, d: Dialect): Rendered {
   const params: SqlValue[] = [];
   const r = new Renderer(d, params);
-  return { sql: r.select(q, 0), params };
+  const sql = r.select(q, 0);
+  return { sql: d.statementSuffix ? `${sql}\n${d.statementSuffix}` : sql, params };
 }
 
 /** Renders one expression (for tests and error messages). */

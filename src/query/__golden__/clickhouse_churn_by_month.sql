@@ -33,3 +33,4 @@ WITH `f0_orders` AS (
 SELECT `month` AS `month`, CAST(coalesce(`churned_customers`, 0) AS Float64) / nullif(coalesce(`churn_base_customers`, 0), 0) AS `churn_rate`, coalesce(`churned_customers`, 0) AS `churned_customers`
 FROM `combined` AS `combined`
 ORDER BY `month` ASC NULLS LAST
+SETTINGS join_use_nulls = 1, group_by_use_nulls = 1

@@ -25,3 +25,4 @@ WITH `f0_orders` AS (
 SELECT `month` AS `month`, coalesce(`revenue`, 0) AS `revenue`, CAST(coalesce(`revenue`, 0) AS Float64) / nullif(coalesce(`orders`, 0), 0) AS `aov`, coalesce(`revenue__prev`, 0) AS `revenue__prev`, CAST(coalesce(`revenue`, 0) - coalesce(`revenue__prev`, 0) AS Float64) / nullif(abs(coalesce(`revenue__prev`, 0)), 0) AS `revenue__change`, CAST(coalesce(`revenue__prev`, 0) AS Float64) / nullif(coalesce(`orders__prev`, 0), 0) AS `aov__prev`, CAST(CAST(coalesce(`revenue`, 0) AS Float64) / nullif(coalesce(`orders`, 0), 0) - CAST(coalesce(`revenue__prev`, 0) AS Float64) / nullif(coalesce(`orders__prev`, 0), 0) AS Float64) / nullif(abs(CAST(coalesce(`revenue__prev`, 0) AS Float64) / nullif(coalesce(`orders__prev`, 0), 0)), 0) AS `aov__change`
 FROM `combined` AS `combined`
 ORDER BY `month` ASC NULLS LAST
+SETTINGS join_use_nulls = 1, group_by_use_nulls = 1

@@ -11,3 +11,4 @@ WITH `f0_orders` AS (
 SELECT `province` AS `province`, `channel` AS `channel`, `_grouping` AS `_grouping`, coalesce(`revenue`, 0) AS `revenue`, coalesce(`buying_customers`, 0) AS `buying_customers`
 FROM `f0_orders` AS `f0_orders`
 ORDER BY `_grouping` >= 3 ASC NULLS LAST, `province` ASC NULLS LAST, `_grouping` >= 1 ASC NULLS LAST, `channel` ASC NULLS LAST
+SETTINGS join_use_nulls = 1, group_by_use_nulls = 1

@@ -38,3 +38,4 @@ WITH `f0_orders` AS (
 SELECT `province` AS `province`, `month` AS `month`, coalesce(`revenue`, 0) AS `revenue`, coalesce(`item_revenue`, 0) AS `item_revenue`, coalesce(`tickets`, 0) AS `tickets`
 FROM `combined` AS `combined`
 ORDER BY `province` ASC NULLS LAST, `month` ASC NULLS LAST
+SETTINGS join_use_nulls = 1, group_by_use_nulls = 1
