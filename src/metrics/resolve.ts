@@ -165,7 +165,7 @@ export function resolve(f: Formula, ctx: ResolveContext, inAgg = false): Expr {
         if (f.args.length !== 1) throw new ResolveError('age_band(birth_date) takes one argument');
         const today = ctx.special?.('today');
         if (!today) throw new ResolveError('age_band() needs today()');
-        const years = bin('/', cast({ k: 'seconds', from: cast(r(f.args[0]!), 'timestamp'), to: cast(today, 'timestamp') }, 'double'), lit(31556952));
+        const years: Expr = { k: 'years', from: r(f.args[0]!), to: today };
         const bands: [number, string][] = [[18, '<18'], [25, '18-24'], [35, '25-34'], [45, '35-44'], [55, '45-54']];
         return caseWhen([[isNull(r(f.args[0]!)), lit(null)], ...bands.map(([n, label]) => [bin('<', years, lit(n)), lit(label)] as const)], lit('55+'));
       }

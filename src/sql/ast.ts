@@ -32,6 +32,8 @@ export type Expr =
   | { readonly k: 'part'; readonly part: DatePart; readonly e: Expr }
   /** Seconds from `from` to `to` (fractional seconds dropped), as a number. */
   | { readonly k: 'seconds'; readonly from: Expr; readonly to: Expr }
+  /** Whole years from `from` to `to` (an age: the birthday must have come). */
+  | { readonly k: 'years'; readonly from: Expr; readonly to: Expr }
   /** e shifted by n units (n may be negative). */
   | { readonly k: 'shift'; readonly e: Expr; readonly n: number; readonly unit: 'year' | 'month' | 'day' }
   /** The date e + n days where n is an expression (for look-back windows). */

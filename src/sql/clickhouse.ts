@@ -34,6 +34,7 @@ export const clickhouse: Dialect = {
   cast: (e, to) => `CAST(${e} AS ${{ double: 'Float64', bigint: 'Int64', varchar: 'String', date: 'Date', timestamp: 'DateTime64(6)' }[to]})`,
   trunc: (unit, e) => `${TRUNC[unit]}(${e})`,
   part: (part, e) => `${PART[part]}(${e})`,
+  years: (from, to) => `age('year', ${from}, ${to})`,
   seconds: (from, to) => `dateDiff('second', ${from}, ${to})`,
   shift: (e, n, unit) => `(${e} + INTERVAL ${Math.trunc(n)} ${unit.toUpperCase()})`,
   addDays: (e, n) => `addDays(${e}, ${n})`,

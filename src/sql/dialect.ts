@@ -14,6 +14,7 @@ export interface Dialect {
   trunc(unit: TimeUnit, e: string): string;
   part(part: DatePart, e: string): string;
   seconds(from: string, to: string): string;
+  years(from: string, to: string): string;
   shift(e: string, n: number, unit: 'year' | 'month' | 'day'): string;
   addDays(e: string, n: string): string;
   /** The text value of a key of a JSON column (custom fields). */

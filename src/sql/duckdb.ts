@@ -17,6 +17,7 @@ export const duckdb: Dialect = {
   cast: (e, to) => `CAST(${e} AS ${{ double: 'DOUBLE', bigint: 'BIGINT', varchar: 'VARCHAR', date: 'DATE', timestamp: 'TIMESTAMP' }[to]})`,
   trunc: (unit, e) => `date_trunc('${unit}', ${e})`,
   part: (part, e) => (part === 'week' ? `isoweek(${e})` : part === 'dow' ? `isodow(${e})` : `${part}(${e})`),
+  years: (from, to) => `date_part('year', age(CAST(${to} AS TIMESTAMP), CAST(${from} AS TIMESTAMP)))`,
   seconds: (from, to) => `date_diff('second', ${from}, ${to})`,
   shift: (e, n, unit) => `(${e} + INTERVAL ${Math.trunc(n)} ${unit.toUpperCase()})`,
   addDays: (e, n) => `(${e} + to_days(CAST(${n} AS INTEGER)))`,

@@ -80,6 +80,8 @@ class Renderer {
         return d.part(e.part, this.expr(e.e));
       case 'seconds':
         return d.seconds(this.expr(e.from), this.expr(e.to));
+      case 'years':
+        return d.years(this.expr(e.from), this.expr(e.to));
       case 'shift':
         return d.shift(this.expr(e.e), e.n, e.unit);
       case 'addDays':
