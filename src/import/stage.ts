@@ -119,8 +119,12 @@ async function stageCsv(
     const line = /Line: (\d+)/.exec(msg)?.[1];
     throw new ImportError(originalFile, `cannot read as delimited text: ${msg.split('\n')[0]}`, line ? Number(line) : undefined);
   }
-  const rej = await wh.query(`SELECT line, byte_position, column_idx, error_type, error_message, csv_line FROM tm_rejects ORDER BY line`);
+  const rej = await wh.query(`SELECT line, byte_position, column_idx, error_type, error_message, csv_line FROM tm_rejects ORDER BY line, byte_position, column_idx`);
   const rejects: Reject[] = [...(opts.extraRejects ?? [])];
+  // DuckDB can report one line several times (a short line once per missing column, "Found: 2", "Found: 3", …; a long
+  // one once per extra field): one record, one quarantine entry. Per line and error type the report with the true
+  // field count is kept (the fewest found for missing columns, the most for too many); distinct reasons are joined.
+  const countErrors = new Map<number, { raw: string; byType: Map<string, { found: number; message: string }> }>();
   for (const r of rej.rows) {
     const line = Number(r.line);
     const type = String(r.error_type);
@@ -133,10 +137,19 @@ async function stageCsv(
     if (type === 'UNQUOTED VALUE') throw new ImportError(originalFile, 'broken quoting: a quoted value is not closed, or text follows its closing quote', line, colName);
     if (type === 'INVALID ENCODING' || type === 'INVALID UNICODE') throw new ImportError(originalFile, 'undecodable bytes (not valid UTF-8)', line, colName);
     if (type === 'TOO MANY COLUMNS' || type === 'MISSING COLUMNS') {
-      rejects.push({ line, raw: String(r.csv_line ?? ''), reason: `${type.toLowerCase()}: ${String(r.error_message)} (header has ${headers.length})` });
+      let entry = countErrors.get(line);
+      if (!entry) countErrors.set(line, (entry = { raw: String(r.csv_line ?? ''), byType: new Map() }));
+      const found = colIdx ?? 0;
+      const prev = entry.byType.get(type);
+      const better = !prev || (type === 'MISSING COLUMNS' ? found < prev.found : found > prev.found);
+      if (better) entry.byType.set(type, { found, message: String(r.error_message) });
       continue;
     }
     throw new ImportError(originalFile, `${type.toLowerCase()}: ${String(r.error_message)}`, line, colName);
+  }
+  for (const [line, e] of countErrors) {
+    const reason = [...e.byType].map(([type, x]) => `${type.toLowerCase()}: ${x.message} (header has ${headers.length})`).join('; ');
+    rejects.push({ line, raw: e.raw, reason });
   }
   await loadRejects(wh, rejects);
   const accepted = Number((await wh.query(`SELECT count(*) AS n FROM tm_stage_raw`)).rows[0]?.n ?? 0);
@@ -170,7 +183,10 @@ async function stageLineNumbers(wh: Warehouse, headers: readonly string[], rejec
   // thresholds: accepted rows with rowid >= t sit after the i-th rejected line.
   await wh.run(`CREATE OR REPLACE TEMP TABLE tm_stage_thr (t BIGINT, off BIGINT)`);
   const sorted = [...rejects].sort((a, b) => a.line - b.line);
-  if (sorted.length) await wh.append('tm_stage_thr', sorted.map((r, i) => [r.line - 2 - i, i + 1]));
+  // consecutive rejected lines share a threshold: the last one's offset counts them all (the ASOF join needs unique t)
+  const thr = new Map<number, number>();
+  sorted.forEach((r, i) => thr.set(r.line - 2 - i, i + 1));
+  if (thr.size) await wh.append('tm_stage_thr', [...thr]);
   const nlBefore = multiline ? `coalesce(sum(${nl}) OVER (ORDER BY s.rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)` : '0';
   await wh.run(
     `CREATE OR REPLACE TEMP TABLE tm_stage AS
