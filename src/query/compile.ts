@@ -45,6 +45,27 @@ interface FactGroup {
   readonly metrics: MetricDef[];
   readonly per?: MetricDef;
   readonly lookback?: number;
+  /** Two-stage metrics sharing this group's scan: everything is first aggregated per `per.key` (see mergedFact). */
+  readonly pers?: MetricDef[];
+}
+
+/** Can the measure be computed from partial aggregates per `key` (a customer, say)? */
+function decomposable(f: Formula, key: string): boolean {
+  switch (f.k) {
+    case 'call': {
+      if (f.name === 'median') return false;
+      if (f.name === 'count_distinct' || (f.name === 'count' && f.distinct)) return f.args.length === 1 && f.args[0]!.k === 'field' && f.args[0]!.path.join('.') === key;
+      return f.args.every((a) => decomposable(a, key));
+    }
+    case 'bin':
+      return decomposable(f.left, key) && decomposable(f.right, key);
+    case 'not':
+    case 'neg':
+    case 'isnull':
+      return decomposable(f.e, key);
+    default:
+      return true;
+  }
 }
 
 const GROUPING_COL = '_grouping';
@@ -236,7 +257,33 @@ export class Compiler {
       }
       g.metrics.push(m);
     }
-    return [...groups.values()];
+    // Several two-stage metrics per the same key, or one with plain metrics of the same source: one scan
+    // aggregated per key serves them all (repurchase rate next to buyers and revenue by province).
+    const out: FactGroup[] = [];
+    const byScan = new Map<string, FactGroup[]>();
+    for (const g of groups.values()) {
+      const k = `${g.source}|${g.time}`;
+      byScan.set(k, [...(byScan.get(k) ?? []), g]);
+    }
+    for (const gs of byScan.values()) {
+      const perGroups = gs.filter((g) => g.per && g.lookback === undefined);
+      const plain = gs.filter((g) => !g.per && g.lookback === undefined);
+      const key = perGroups[0]?.per?.per?.key;
+      const mergeable =
+        key !== undefined &&
+        perGroups.length + plain.length >= 2 &&
+        perGroups.every((g) => g.per!.per!.key === key) &&
+        plain.every((g) => g.metrics.every((m) => decomposable(formula(m.measure!), key)));
+      if (!mergeable) {
+        out.push(...gs);
+        continue;
+      }
+      const normals = plain.flatMap((g) => g.metrics);
+      const pers = perGroups.map((g) => g.per!);
+      out.push({ id: `${gs[0]!.source}|${gs[0]!.time}`, source: gs[0]!.source, time: gs[0]!.time, metrics: [...normals, ...pers], pers });
+      out.push(...gs.filter((g) => g.lookback !== undefined));
+    }
+    return out;
   }
 
   private trunGrains(): Grain[] {
@@ -491,6 +538,8 @@ export class Compiler {
     const dimItems: SelectItem[] = this.dims.map((d, i) => ({ expr: dimExprs[i]!, as: d.key }));
     const joinsOf = (): Join[] => [...(join ? [join] : []), ...this.joinList(scope)];
 
+    if (g.pers) return this.mergedFact(g, frame, { scope, dimExprs, where, shared, sets, dimItems, joins: joinsOf, resolveM });
+
     if (g.per) {
       const m = g.per;
       const per = m.per!;
@@ -548,6 +597,150 @@ export class Compiler {
       ...(n ? { groupBy: dimExprs } : {}),
       ...(sets ? { groupingSets: sets } : {}),
     };
+  }
+
+  /**
+   * One scan for plain and two-stage metrics of a source: rows are aggregated per (dimensions, key) into
+   * partial aggregates, then per dimensions. Sums and counts add up, averages are sums ÷ counts, a distinct
+   * count of the key counts keys, and a two-stage metric keeps the keys whose values pass its `having`.
+   */
+  private mergedFact(
+    g: FactGroup,
+    frame: Frame,
+    c: {
+      scope: SourceScope;
+      dimExprs: Expr[];
+      where: (Expr | undefined)[];
+      shared: string | undefined;
+      sets: number[][] | undefined;
+      dimItems: SelectItem[];
+      joins: () => Join[];
+      resolveM: (src: string, field: string, ctx: Partial<Parameters<typeof resolve>[1]>) => Expr | undefined;
+    },
+  ): Select | undefined {
+    const pers = g.pers!;
+    const keyExpr = c.resolveM(pers[0]!.per!.key, `metrics.${pers[0]!.key}.per.key`, {});
+    if (!keyExpr) return undefined;
+    const keySig = JSON.stringify(keyExpr);
+    const partials: SelectItem[] = [];
+    const partial = (e: Expr): Expr => {
+      const same = partials.find((p) => JSON.stringify(p.expr) === JSON.stringify(e));
+      if (same) return col(same.as);
+      const as = `__p${partials.length}`;
+      partials.push({ expr: e, as });
+      return col(as);
+    };
+    const split = (e: Expr): Expr => {
+      switch (e.k) {
+        case 'agg': {
+          if (e.distinct) {
+            if (e.name !== 'count' || e.args.length !== 1 || JSON.stringify(e.args[0]) !== keySig) throw new Error(`cannot split ${e.name}(DISTINCT …) by key`);
+            const notNull = isNull(e.args[0]!, true);
+            const p = partial(agg('count', [], { filter: e.filter ? bin('AND', e.filter, notNull) : notNull }));
+            return agg('count', [], { filter: bin('>', p, lit(0)) });
+          }
+          switch (e.name) {
+            case 'sum':
+            case 'count':
+              return agg('sum', [partial(e)]);
+            case 'min':
+            case 'max':
+              return agg(e.name, [partial(e)]);
+            case 'avg': {
+              const f = e.filter === undefined ? {} : { filter: e.filter };
+              const sum = partial(agg('sum', e.args, f));
+              const n = partial(agg('count', e.args, f));
+              return safeDiv(agg('sum', [sum]), agg('sum', [n]));
+            }
+            default:
+              throw new Error(`cannot split ${e.name}() by key`);
+          }
+        }
+        case 'fn':
+          return { ...e, args: e.args.map(split) };
+        case 'bin':
+          return { ...e, left: split(e.left), right: split(e.right) };
+        case 'not':
+        case 'neg':
+        case 'isnull':
+        case 'cast':
+          return { ...e, e: split(e.e) };
+        case 'case':
+          return { ...e, whens: e.whens.map(([a, b]) => [split(a), split(b)] as const), ...(e.else ? { else: split(e.else) } : {}) };
+        default:
+          return e;
+      }
+    };
+    const outer: SelectItem[] = [];
+    for (const m of g.metrics) {
+      const rowFilter = !c.shared && m.filter ? c.resolveM(m.filter, `metrics.${m.key}.filter`, {}) : undefined;
+      if (!c.shared && m.filter && !rowFilter) return undefined;
+      if (!m.per) {
+        const e = c.resolveM(m.measure!, `metrics.${m.key}.measure`, { aggregates: true });
+        if (!e) return undefined;
+        outer.push({ expr: split(withFilter(e, rowFilter)), as: m.key + frame.suffix });
+        continue;
+      }
+      const per = m.per;
+      const names = new Map<string, Expr>();
+      for (const [name, src] of Object.entries(per.values)) {
+        const e = c.resolveM(src, `metrics.${m.key}.per.values.${name}`, { aggregates: true });
+        if (!e) return undefined;
+        names.set(name, partial(withFilter(e, rowFilter)));
+      }
+      // The key had rows of this metric (its own filter, a known key): what the separate per-key query would see.
+      const notNull = isNull(keyExpr, true);
+      const exists = partial(agg('count', [], { filter: rowFilter ? bin('AND', rowFilter, notNull) : notNull }));
+      const having = per.having ? c.resolveM(per.having, `metrics.${m.key}.per.having`, { names, scope: undefined }) : undefined;
+      const measure = c.resolveM(m.measure!, `metrics.${m.key}.measure`, { names, aggregates: true, scope: undefined });
+      if (!measure || (per.having && !having)) return undefined;
+      outer.push({ expr: withFilter(measure, and(bin('>', exists, lit(0)), having)), as: m.key + frame.suffix });
+    }
+    const n = c.dimExprs.length;
+    const outerDims = this.dims.map((d) => col(d.key));
+    if (c.sets && this.dependsOnKeyOnly(c.dimExprs, keyExpr, c.scope)) {
+      // Every dimension is an attribute of the key (a customer's province, tier…): each key falls in one detail
+      // row, so totals can roll up the per-key rows instead of a second pass over the source.
+      const inner: Select = { select: [...c.dimItems, ...partials], from: { k: 'table', name: g.source, as: c.scope.alias }, joins: c.joins(), where: and(...c.where), groupBy: [...c.dimExprs, keyExpr] };
+      return {
+        select: [...outerDims.map((e, i) => ({ expr: e, as: this.dims[i]!.key })), { expr: { k: 'grouping', exprs: outerDims }, as: GROUPING_COL }, ...outer],
+        from: { k: 'sub', query: inner, as: 'per_key' },
+        groupBy: outerDims,
+        groupingSets: c.sets,
+      };
+    }
+    const inner: Select = {
+      select: [...c.dimItems, ...(c.sets ? [{ expr: { k: 'grouping', exprs: c.dimExprs } as Expr, as: GROUPING_COL }] : []), ...partials],
+      from: { k: 'table', name: g.source, as: c.scope.alias },
+      joins: c.joins(),
+      where: and(...c.where),
+      groupBy: [...c.dimExprs, keyExpr],
+      ...(c.sets ? { groupingSets: c.sets.map((s) => [...s, n]) } : {}),
+    };
+    return {
+      select: [...outerDims.map((e, i) => ({ expr: e, as: this.dims[i]!.key })), ...(c.sets ? [{ expr: col(GROUPING_COL), as: GROUPING_COL }] : []), ...outer],
+      from: { k: 'sub', query: inner, as: 'per_key' },
+      ...(outerDims.length || c.sets ? { groupBy: [...outerDims, ...(c.sets ? [col(GROUPING_COL)] : [])] } : {}),
+    };
+  }
+
+  /** True when every dimension reads only tables joined through the key's own relation (attributes of the key). */
+  private dependsOnKeyOnly(dims: readonly Expr[], key: Expr, scope: SourceScope): boolean {
+    if (key.k !== 'col' || key.table !== scope.alias || dims.length === 0) return false;
+    const allowed = new Set<string>();
+    for (const j of scope.joins.values()) {
+      if ((j.parentAlias === scope.alias && j.via === key.name) || allowed.has(j.parentAlias)) allowed.add(j.alias);
+    }
+    let ok = true;
+    const walk = (e: unknown): void => {
+      if (!ok || e === null || typeof e !== 'object') return;
+      const x = e as { k?: string; table?: string; name?: string };
+      if (x.k === 'col' && !(x.table === scope.alias && x.name === key.name) && !allowed.has(x.table ?? '')) ok = false;
+      if (x.k === 'exists' || x.k === 'inSub') ok = false;
+      for (const v of Object.values(e)) if (typeof v === 'object') walk(v);
+    };
+    dims.forEach(walk);
+    return ok;
   }
 
   private metricExpr(m: MetricDef, suffix: string, base: ReadonlySet<string>, depth = 0): Expr {
