@@ -36,7 +36,18 @@ export const NULL_TOKENS: readonly string[] = [
  * (list_contains, not IN: DuckDB binds long IN lists slowly).
  */
 export function nullTokensBody(x: string, raw: string, tokens: string): string {
-  return `CASE WHEN strlen(${raw}) <= 32 AND NOT (unicode(${raw}) BETWEEN 48 AND 57) AND list_contains(${tokens}, lower(${x})) THEN NULL ELSE ${x} END`;
+  // x is trimmed, so a token is its whole text: its first character must be one a token starts with (or its upper
+  // case: lower() maps only N → n and U → u onto them). One integer test spares most values lower() and the list.
+  return `CASE WHEN strlen(${raw}) <= 32 AND list_contains(${listOfInts(TOKEN_FIRST_CODES)}, unicode(${x})) AND list_contains(${tokens}, lower(${x})) THEN NULL ELSE ${x} END`;
+}
+
+/** Code points a null token can start with, upper-cased forms included (the list passed to the macro is a subset). */
+const TOKEN_FIRST_CODES: readonly number[] = [
+  ...new Set(NULL_TOKENS.flatMap((t) => [...new Set([t, t.toUpperCase()])].map((v) => v.codePointAt(0)!))),
+].sort((a, b) => a - b);
+
+function listOfInts(xs: readonly number[]): string {
+  return `[${xs.join(', ')}]`;
 }
 
 function range(from: number, to: number): string {

@@ -53,9 +53,13 @@ function substitute(expr: string, replacements: readonly (readonly [string, stri
  * expression is evaluated twice however long the chain, and the per-rule change flags compare two columns.
  * This relies on the Chain contract of src/clean: a step's `before` is literally the previous step's `after`.
  */
-function layered(plans: readonly FieldPlan[]): { levels: string[][]; fields: { value: string; invalid: string; derived: Record<string, string> }[]; changes: string[] } {
+/** A field's first three text rules: trim, null tokens, full-width (see prepare() in src/clean/text.ts). */
+const TEXT_PREFIX = ['trim', 'null_tokens', 'fullwidth_to_halfwidth'];
+
+function layered(plans: readonly FieldPlan[]): { levels: string[][]; fields: { value: string; invalid: string; derived: Record<string, string> }[]; changes: string[]; groups: MaskGroup[] } {
   const levels: string[][] = [[]];
   const changes: string[] = [];
+  const groups: MaskGroup[] = [];
   const fields = plans.map((p, pi) => {
     const replacements: [string, string][] = [];
     const chained = p.sql.steps.every((st, k) => k === 0 || st.before === p.sql.steps[k - 1]!.after);
@@ -73,6 +77,11 @@ function layered(plans: readonly FieldPlan[]): { levels: string[][]; fields: { v
       typed = m[1]!;
     }
     const shareTyped = last !== undefined && steps.length > 1 && typed !== last.after && last.after.includes(typed);
+    // Trim only removes characters, a null token becomes NULL and full-width conversion keeps the length: the output
+    // of the three equals their input only where none of them changed it. One comparison then stands for three.
+    if (steps.length >= 3 && TEXT_PREFIX.every((r, k) => steps[k]!.rule === r) && !(shareTyped && steps.length === 3)) {
+      groups.push({ first: changes.length, count: 3, unchanged: `(__s${pi}_in IS NOT DISTINCT FROM __s${pi}_2)` });
+    }
     let level = 0;
     steps.forEach((st, k) => {
       if (k === 0) {
@@ -100,7 +109,7 @@ function layered(plans: readonly FieldPlan[]): { levels: string[][]; fields: { v
       derived: Object.fromEntries(Object.entries(p.sql.derived).map(([k, v]) => [k, substitute(v, replacements)])),
     };
   });
-  return { levels, fields, changes };
+  return { levels, fields, changes, groups };
 }
 
 /** The record's raw values as one string (NULL and '' told apart): equal strings are identical lines. */
@@ -111,10 +120,31 @@ export function contentSql(staged: Staged, alias = ''): string {
 /** Bits per change-mask column (UBIGINT): flag k is bit k % 63 of __m{k / 63}. */
 const MASK_BITS = 63;
 
-function maskColumns(flags: readonly string[]): string[] {
+/** Flags first … first+count-1 are all false where `unchanged` holds: their bits are computed only for the other rows. */
+interface MaskGroup {
+  readonly first: number;
+  readonly count: number;
+  readonly unchanged: string;
+}
+
+function maskColumns(flags: readonly string[], groups: readonly MaskGroup[] = []): string[] {
   const cols: string[] = [];
   for (let m = 0; m * MASK_BITS < flags.length; m++) {
-    const part = flags.slice(m * MASK_BITS, (m + 1) * MASK_BITS).map((f, b) => `(CAST(${f} AS UBIGINT) << ${b})`);
+    const lo = m * MASK_BITS;
+    const hi = Math.min(flags.length, lo + MASK_BITS);
+    const bit = (k: number) => `(CAST(${flags[k]} AS UBIGINT) << ${k - lo})`;
+    const part: string[] = [];
+    for (let k = lo; k < hi; ) {
+      const g = groups.find((x) => x.first === k && x.first + x.count <= hi);
+      if (g) {
+        const bits = Array.from({ length: g.count }, (_, j) => bit(k + j));
+        part.push(`CASE WHEN ${g.unchanged} THEN 0::UBIGINT ELSE (${bits.join(' | ')}) END`);
+        k += g.count;
+      } else {
+        part.push(bit(k));
+        k++;
+      }
+    }
     cols.push(`(${part.join(' | ')}) AS __m${m}`);
   }
   return cols;
@@ -133,7 +163,7 @@ export async function buildCleanTable(
   contentHash: false | 'md5' | 'hash',
 ): Promise<void> {
   const inner: string[] = ['__line'];
-  const { levels, fields, changes } = layered(plans);
+  const { levels, fields, changes, groups } = layered(plans);
   if (contentHash === 'md5') inner.push(`md5(${contentSql(staged)}) AS __h`);
   if (contentHash === 'hash') inner.push(`hash(${contentSql(staged)}) AS __h`);
   const invalids: string[] = [];
@@ -148,7 +178,7 @@ export async function buildCleanTable(
     }
   });
   // The per-rule change flags, then the invalid flags, as bits: a few bytes a row however many rules ran.
-  inner.push(...maskColumns([...changes, ...invalids]));
+  inner.push(...maskColumns([...changes, ...invalids], groups));
   const customs = mapping.custom.map((h) => ({ key: h, value: stageColumn(staged.headers.indexOf(h)) }));
   inner.push(`${customs.length ? mapOf(customs) : 'NULL::JSON'} AS __custom`);
 
