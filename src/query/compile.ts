@@ -273,7 +273,8 @@ export class Compiler {
         key !== undefined &&
         perGroups.length + plain.length >= 2 &&
         perGroups.every((g) => g.per!.per!.key === key) &&
-        plain.every((g) => g.metrics.every((m) => decomposable(formula(m.measure!), key)));
+        plain.every((g) => g.metrics.every((m) => decomposable(formula(m.measure!), key))) &&
+        (plain.reduce((n, g) => n + g.metrics.length, 0) <= 1 || this.keyGrainCollapses(gs[0]!.source, key));
       if (!mergeable) {
         out.push(...gs);
         continue;
@@ -722,6 +723,32 @@ export class Compiler {
       from: { k: 'sub', query: inner, as: 'per_key' },
       ...(outerDims.length || c.sets ? { groupBy: [...outerDims, ...(c.sets ? [col(GROUPING_COL)] : [])] } : {}),
     };
+  }
+
+  /**
+   * The per-key query of a two-stage metric groups by (dimensions, key) anyway; a plain metric or two more
+   * cost little there. More of them pay only when that grain is much coarser than the rows: the dimensions
+   * are time buckets or attributes of the key (a customer's province). Per (product, customer) it is nearly
+   * one group per row, and the partial aggregates cost more than the second scan they save.
+   */
+  private keyGrainCollapses(source: string, key: string): boolean {
+    const scope = new SourceScope(source);
+    const issues = this.issues.length;
+    try {
+      const keyExpr = resolve(formula(key), { scope });
+      const dims: Expr[] = [];
+      for (const d of this.dims) {
+        if (d.time) continue;
+        const e = this.dimExpr(d, scope, lit(null), undefined, '', '');
+        if (!e) return false;
+        dims.push(e);
+      }
+      return dims.length === 0 || this.dependsOnKeyOnly(dims, keyExpr, scope);
+    } catch {
+      return false;
+    } finally {
+      this.issues.length = issues;
+    }
   }
 
   /** True when every dimension reads only tables joined through the key's own relation (attributes of the key). */
