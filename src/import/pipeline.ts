@@ -13,7 +13,8 @@ import { ImportError } from './errors.js';
 import { mapColumns } from './mapping.js';
 import { dedupe, flagRules, entityProjection, outlierTests, stubCustomersSql, synthesiseKey, unknownCustomers } from './rows.js';
 import { splitSalesLines } from './sales-lines.js';
-import { stageFile, type FileLines } from './stage.js';
+import { LineCounter, type FileLines } from './lines.js';
+import { stageFile } from './stage.js';
 import { IMPORT_TARGETS, importTarget, SALES_LINES } from './targets.js';
 import type { ImportOptions, ImportReport, RuleLog } from './types.js';
 import { upsert, type UpsertCounts } from './upsert.js';
@@ -24,18 +25,16 @@ function must(name: string): EntityDef {
   return e;
 }
 
-/** One read of the file: its sha256 and its line feeds (for stage's line numbers). */
+/** One read of the file: its sha256 and its line ends and empty lines (for stage's line numbers). */
 async function scanFile(file: string): Promise<{ hash: string; lines: FileLines }> {
   const h = createHash('sha256');
-  let newlines = 0;
-  let last = -1;
+  const lines = new LineCounter();
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
     const b = chunk as Buffer;
     h.update(b);
-    for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) newlines++;
-    if (b.length) last = b[b.length - 1]!;
+    lines.update(b);
   }
-  return { hash: h.digest('hex'), lines: { newlines, endsWithNewline: last === 10 } };
+  return { hash: h.digest('hex'), lines: lines.result() };
 }
 
 async function columnsOf(wh: Warehouse, table: string): Promise<string[]> {

@@ -5,6 +5,9 @@ import type { Detected } from './detect.js';
 import { ImportError } from './errors.js';
 import { transcodeToUtf8, whitespaceToTsv, type Reject } from './transcode.js';
 import { xlsxToCsv } from './xlsx.js';
+import { blankLinesOutsideQuotes, linesAtPositions, physicalLineCount, scanLines, type FileLines } from './lines.js';
+
+export type { FileLines } from './lines.js';
 
 /**
  * Staging: the file lands, all VARCHAR, in a temp table `tm_stage(__line, c1..cn)` in the import's
@@ -52,7 +55,7 @@ function readFirstRecord(file: string, bomLength: number, delimiter: string): st
     const buf = Buffer.alloc(256 * 1024);
     const got = readSync(fd, buf, 0, buf.length, bomLength);
     const text = buf.subarray(0, got).toString('utf8');
-    const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+    const firstLine = text.split(/\r\n?|\n/, 1)[0] ?? '';
     const rows = parseCsvSync(firstLine, { delimiter, relax_quotes: true, bom: true }) as string[][];
     return rows[0] ?? [];
   } finally {
@@ -119,14 +122,27 @@ async function stageCsv(
     const line = /Line: (\d+)/.exec(msg)?.[1];
     throw new ImportError(originalFile, `cannot read as delimited text: ${msg.split('\n')[0]}`, line ? Number(line) : undefined);
   }
-  const rej = await wh.query(`SELECT line, byte_position, column_idx, error_type, error_message, csv_line FROM tm_rejects ORDER BY line, byte_position, column_idx`);
+  const rej = await wh.query(
+    `SELECT line, line_byte_position, byte_position, column_idx, error_type, error_message, csv_line FROM tm_rejects ORDER BY line, byte_position, column_idx`,
+  );
+  // DuckDB numbers its lines by records (a quoted value spanning lines counts once) and reports a rejected line from
+  // the start of any blank lines before it: the physical line comes from the line's byte position instead.
+  const lines = opts.lineColumn ? undefined : (opts.lines ?? scanLines(file));
+  lines?.catch(() => undefined);
+  const counted = lines ? await lines.catch(() => undefined) : undefined;
+  const positions = rej.rows.map((r) => ({ pos: Number(r.line_byte_position ?? 0), raw: String(r.csv_line ?? '').replace(/^[\r\n]+/, '') }));
+  const physical = opts.lineColumn ? undefined : linesAtPositions(file, counted, positions);
+  const lineOf = (r: Record<string, unknown>) => physical?.get(Number(r.line_byte_position ?? 0)) ?? Number(r.line);
   const rejects: Reject[] = [...(opts.extraRejects ?? [])];
+  // Lines skipped between records that are not records: DuckDB rejects a line of blanks ("missing columns"); it is a
+  // blank line, not quarantined, but the records after it keep their line numbers.
+  const blankRejects: number[] = [];
   // DuckDB can report one line several times (a short line once per missing column, "Found: 2", "Found: 3", …; a long
   // one once per extra field): one record, one quarantine entry. Per line and error type the report with the true
   // field count is kept (the fewest found for missing columns, the most for too many); distinct reasons are joined.
   const countErrors = new Map<number, { raw: string; byType: Map<string, { found: number; message: string }> }>();
   for (const r of rej.rows) {
-    const line = Number(r.line);
+    const line = lineOf(r);
     const type = String(r.error_type);
     const colIdx = r.column_idx === null ? undefined : Number(r.column_idx);
     const colName = colIdx !== undefined ? headers[colIdx - 1] ?? String(colIdx) : undefined;
@@ -137,8 +153,14 @@ async function stageCsv(
     if (type === 'UNQUOTED VALUE') throw new ImportError(originalFile, 'broken quoting: a quoted value is not closed, or text follows its closing quote', line, colName);
     if (type === 'INVALID ENCODING' || type === 'INVALID UNICODE') throw new ImportError(originalFile, 'undecodable bytes (not valid UTF-8)', line, colName);
     if (type === 'TOO MANY COLUMNS' || type === 'MISSING COLUMNS') {
+      // the raw text starts at the line itself (DuckDB's carries the line ends of CRLF and blank lines before it)
+      const raw = String(r.csv_line ?? '').replace(/^[\r\n]+/, '');
+      if (!opts.lineColumn && type === 'MISSING COLUMNS' && raw.trim() === '') {
+        blankRejects.push(line);
+        continue;
+      }
       let entry = countErrors.get(line);
-      if (!entry) countErrors.set(line, (entry = { raw: String(r.csv_line ?? ''), byType: new Map() }));
+      if (!entry) countErrors.set(line, (entry = { raw, byType: new Map() }));
       const found = colIdx ?? 0;
       const prev = entry.byType.get(type);
       const better = !prev || (type === 'MISSING COLUMNS' ? found < prev.found : found > prev.found);
@@ -156,43 +178,119 @@ async function stageCsv(
   const colList = headers.map((_, i) => stageColumn(i)).join(', ');
   if (opts.lineColumn) {
     await wh.run(`CREATE OR REPLACE TEMP VIEW tm_stage AS SELECT __line, ${colList} FROM tm_stage_raw`);
-  } else {
-    await stageLineNumbers(wh, headers, rejects, accepted, opts.lines);
+    return { headers, rowsAccepted: accepted, rejects, lineLabel: 'line', rawJsonSql: rawJsonSql(headers) };
   }
-  return { headers, rowsAccepted: accepted, rejects, lineLabel: 'line', rawJsonSql: rawJsonSql(headers) };
+  const eol = counted?.eol ?? 10;
+  const skipped: Skipped[] = [
+    ...rejects.map((r) => ({ line: r.line, span: 1 + countChar(r.raw, eol) })),
+    ...[...new Set(blankRejects)].map((line) => ({ line, span: 1 })),
+  ];
+  // With one column DuckDB reads a blank line as a record (NULL), a line of blanks as a value: they keep their place
+  // among the records and are dropped after numbering, so they are no records here either.
+  const oneColumn = headers.length === 1;
+  const blankRecord = `${stageColumn(0)} IS NULL OR trim(${stageColumn(0)}, ' ' || chr(9)) = ''`;
+  await stageLineNumbers(wh, file, headers, skipped, accepted, counted, oneColumn ? blankRecord : undefined);
+  const records = oneColumn ? Number((await wh.query(`SELECT count(*) AS n FROM tm_stage`)).rows[0]?.n ?? 0) : accepted;
+  return { headers, rowsAccepted: records, rejects, lineLabel: 'line', rawJsonSql: rawJsonSql(headers) };
 }
 
+/** A run of physical lines that holds no accepted record: a rejected record (with its line breaks) or a blank line. */
+interface Skipped {
+  readonly line: number;
+  readonly span: number;
+}
+
+function countChar(s: string, code: number): number {
+  const ch = String.fromCharCode(code);
+  let n = 0;
+  for (let i = s.indexOf(ch); i !== -1; i = s.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
+/** At most this many skipped runs before the first records are numbered by a view (CASE over rowid), not a copy. */
+const VIEW_THRESHOLDS = 64;
+
 /**
- * Line of each accepted record: 2 + its position, plus the rejected lines before it and the line breaks
- * inside quoted values before it. The common case (neither) is a view over rowid, with no copy.
+ * Line of each accepted record: its physical line is 2 + its position + the line breaks inside the values of the
+ * accepted records before it (its "base") + the lines of the skipped runs (rejected records, blank lines) before it.
+ * Skipped run j precedes a record iff the record's base ≥ j's line minus the lines of the runs before j, so an
+ * ASOF join on the base places them. The common cases are views over rowid, with no copy: no skipped run and no line
+ * break inside a value (one line per record, told by the line feeds counted while hashing), or only a few skipped runs
+ * (blank lines, a few rejected lines) and no break inside a value.
  */
-async function stageLineNumbers(wh: Warehouse, headers: readonly string[], rejects: readonly Reject[], accepted: number, lines?: Promise<FileLines>): Promise<void> {
+async function stageLineNumbers(
+  wh: Warehouse,
+  file: string,
+  headers: readonly string[],
+  rejected: readonly Skipped[],
+  accepted: number,
+  counted: FileLines | undefined,
+  blankRecord: string | undefined,
+): Promise<void> {
+  const where = blankRecord ? ` WHERE NOT (${blankRecord})` : '';
   const colList = headers.map((_, i) => stageColumn(i)).join(', ');
-  const nl = headers.map((_, i) => `coalesce(length(${stageColumn(i)}) - length(replace(${stageColumn(i)}, chr(10), '')), 0)`).join(' + ');
-  // Physical lines = header + records + breaks inside values + blank lines: with no rejected line, as many lines as
-  // records plus the header means no value holds a break. Otherwise ask DuckDB whether any value does: contains()
-  // (a memchr) with an early exit.
-  const counted = rejects.length === 0 && lines ? await lines.catch(() => undefined) : undefined;
-  const oneLinePerRecord = counted !== undefined && counted.newlines + (counted.endsWithNewline ? 0 : 1) === accepted + 1;
-  const anyBreak = headers.map((_, i) => `contains(${stageColumn(i)}, chr(10))`).join(' OR ');
-  const multiline = !oneLinePerRecord && (await wh.query(`SELECT 1 AS x FROM tm_stage_raw WHERE ${anyBreak} LIMIT 1`)).rows.length > 0;
-  if (!multiline && rejects.length === 0) {
-    await wh.run(`CREATE OR REPLACE TEMP VIEW tm_stage AS SELECT rowid + 2 AS __line, ${colList} FROM tm_stage_raw`);
-    return;
+  const eolChr = `chr(${counted?.eol ?? 10})`;
+  const nl = headers.map((_, i) => `coalesce(length(${stageColumn(i)}) - length(replace(${stageColumn(i)}, ${eolChr}, '')), 0)`).join(' + ');
+  const sortedRejected = [...rejected].sort((a, b) => a.line - b.line);
+  // Empty lines inside a rejected record's quoted value are part of it.
+  const candidates: number[] = [];
+  if (counted && !blankRecord) {
+    let k = 0;
+    for (const b of counted.blankLines) {
+      while (k < sortedRejected.length && sortedRejected[k]!.line + sortedRejected[k]!.span - 1 < b) k++;
+      const r = sortedRejected[k];
+      if (!r || b < r.line) candidates.push(b);
+    }
   }
-  // thresholds: accepted rows with rowid >= t sit after the i-th rejected line.
-  await wh.run(`CREATE OR REPLACE TEMP TABLE tm_stage_thr (t BIGINT, off BIGINT)`);
-  const sorted = [...rejects].sort((a, b) => a.line - b.line);
-  // consecutive rejected lines share a threshold: the last one's offset counts them all (the ASOF join needs unique t)
+  // Physical lines = header + accepted records + rejected lines + blank lines + breaks inside accepted values. With
+  // every empty line taken as blank, equality means no value holds a break: a value spanning k lines holds at most
+  // k − 2 empty lines, fewer than its k − 1 breaks.
+  const rejectedLines = sortedRejected.reduce((n, r) => n + r.span, 0);
+  const total = counted ? physicalLineCount(counted) : undefined;
+  const oneLinePerRecord = total !== undefined && total === 1 + accepted + rejectedLines + candidates.length;
+  let multiline = false;
+  let blanks = candidates;
+  if (!oneLinePerRecord) {
+    const breaks = Number((await wh.query(`SELECT coalesce(sum(${nl}), 0) AS n FROM tm_stage_raw`)).rows[0]?.n ?? 0);
+    multiline = breaks > 0;
+    if (multiline && candidates.length && total !== undefined) {
+      const real = total - 1 - accepted - rejectedLines - breaks;
+      if (real <= 0) blanks = [];
+      else if (real !== candidates.length) blanks = await blankLinesOutsideQuotes(file, counted!.eol);
+    }
+  }
+  const skipped = [...sortedRejected, ...blanks.map((line) => ({ line, span: 1 }))].sort((a, b) => a.line - b.line);
+  // key: the base from which records sit after the run; off: lines of all runs up to it (equal keys: the last wins)
   const thr = new Map<number, number>();
-  sorted.forEach((r, i) => thr.set(r.line - 2 - i, i + 1));
+  let off = 0;
+  for (const s of skipped) {
+    thr.set(s.line - off, off + s.span);
+    off += s.span;
+  }
+  if (!multiline) {
+    // base = rowid + 2: runs after the last record shift nothing
+    const keys = [...thr].filter(([key]) => key - 2 <= accepted - 1);
+    if (keys.length === 0) {
+      await wh.run(`CREATE OR REPLACE TEMP VIEW tm_stage AS SELECT rowid + 2 AS __line, ${colList} FROM tm_stage_raw${where}`);
+      return;
+    }
+    if (keys.length <= VIEW_THRESHOLDS) {
+      const cases = keys
+        .sort((a, b) => b[0] - a[0])
+        .map(([key, o]) => `WHEN rowid >= ${key - 2} THEN ${o}`)
+        .join(' ');
+      await wh.run(`CREATE OR REPLACE TEMP VIEW tm_stage AS SELECT rowid + 2 + CASE ${cases} ELSE 0 END AS __line, ${colList} FROM tm_stage_raw${where}`);
+      return;
+    }
+  }
+  await wh.run(`CREATE OR REPLACE TEMP TABLE tm_stage_thr (t BIGINT, off BIGINT)`);
   if (thr.size) await wh.append('tm_stage_thr', [...thr]);
-  const nlBefore = multiline ? `coalesce(sum(${nl}) OVER (ORDER BY s.rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)` : '0';
+  const nlBefore = multiline ? `coalesce(sum(${nl}) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)` : '0';
   await wh.run(
     `CREATE OR REPLACE TEMP TABLE tm_stage AS
-     SELECT s.rowid + 2 + coalesce(thr.off, 0) + ${nlBefore} AS __line, ${headers.map((_, i) => `s.${stageColumn(i)}`).join(', ')}
-     FROM (SELECT rowid, * FROM tm_stage_raw) s ASOF LEFT JOIN tm_stage_thr thr ON s.rowid >= thr.t
-     ORDER BY s.rowid`,
+     SELECT s.base + coalesce(thr.off, 0) AS __line, ${headers.map((_, i) => `s.${stageColumn(i)}`).join(', ')}
+     FROM (SELECT rowid AS rid, rowid + 2 + ${nlBefore} AS base, * FROM tm_stage_raw) s ASOF LEFT JOIN tm_stage_thr thr ON s.base >= thr.t${where}
+     ORDER BY s.rid`,
   );
 }
 
@@ -249,17 +347,11 @@ async function stageParquet(wh: Warehouse, file: string): Promise<Staged> {
   return { headers, rowsAccepted: accepted, rejects: [], lineLabel: 'row', rawJsonSql: rawJsonSql(headers) };
 }
 
-/** What a plain read of the file's bytes tells (see pipeline's scan, which hashes the file in the same pass). */
-export interface FileLines {
-  /** Line feeds (0x0A) in the file. */
-  readonly newlines: number;
-  readonly endsWithNewline: boolean;
-}
-
 /**
  * Lands the file in tm_stage. `tmpDir` holds converted copies (GBK → UTF-8, XLSX → CSV). `lines`, when given, counts the
- * line feeds of `file` (read concurrently with DuckDB's load): a UTF-8 CSV with exactly one physical line per record
- * and no rejected line holds no line break inside a value, so its line numbers need no scan of the staged values.
+ * line ends and empty lines of a UTF-8 `file` (read concurrently with DuckDB's load; else stage reads the file for
+ * them): a CSV whose physical lines are exactly its header, records, rejected lines and empty lines holds no line
+ * break inside a value, so its line numbers need no scan of the staged values.
  */
 export async function stageFile(wh: Warehouse, file: string, detected: Detected, tmpDir: string, lines?: Promise<FileLines>): Promise<Staged> {
   switch (detected.format) {
@@ -282,7 +374,10 @@ export async function stageFile(wh: Warehouse, file: string, detected: Detected,
       const delimiter = detected.delimiter ?? ',';
       if (detected.encoding === 'utf-8') return stageCsv(wh, file, file, detected.bomLength, delimiter, { quoted: true, lineColumn: false, lines });
       const path = await transcodeToUtf8(file, detected, tmpDir);
-      return stageCsv(wh, file, path, 0, delimiter, { quoted: true, lineColumn: false });
+      // the copy keeps the line structure; its line ends are counted while DuckDB reads it
+      const copyLines = scanLines(path);
+      copyLines.catch(() => undefined);
+      return stageCsv(wh, file, path, 0, delimiter, { quoted: true, lineColumn: false, lines: copyLines });
     }
   }
 }
