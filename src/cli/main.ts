@@ -14,6 +14,7 @@ import { registerMetrics } from './commands/metrics.js';
 import { registerDrill, registerQuery } from './commands/query.js';
 import { registerOverview } from './commands/overview.js';
 import { registerReport } from './commands/report.js';
+import { registerRfm } from './commands/rfm.js';
 import { registerSql } from './commands/sql.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   registerQuery(program);
   registerDrill(program);
   registerReport(program);
+  registerRfm(program);
   registerSql(program);
   registerExport(program);
   registerDemo(program);

@@ -64,6 +64,13 @@ const RECEIVABLE_PAID: Select = {
   groupBy: [col('receivable_id')],
 };
 
+// The latest stored RFM result per customer (src/analyses/rfm, `tidemark rfm --save`): rows of the greatest as-of date in tm_rfm.
+const CUSTOMER_RFM: Select = {
+  select: ['customer_id', 'as_of', 'recency_days', 'frequency', 'monetary', 'r', 'f', 'm', 'segment'].map((c) => ({ expr: col(c), as: c })),
+  from: { k: 'table', name: 'tm_rfm', as: 'tm_rfm' },
+  where: { k: 'inSub', e: col('as_of'), query: { select: [{ expr: agg('max', [col('as_of')]), as: 'as_of' }], from: { k: 'table', name: 'tm_rfm', as: 'tm_rfm_latest' } } },
+};
+
 function buildModel(): Map<string, ModelTable> {
   const tables = new Map<string, ModelTable>();
   for (const e of ENTITIES) {
@@ -81,6 +88,7 @@ function buildModel(): Map<string, ModelTable> {
       relations.push({ name: 'customer_stats', via: 'customer_id', target: 'customer_stats', targetKey: 'customer_id' });
     }
     if (e.name === 'customers') relations.push({ name: 'stats', via: 'customer_id', target: 'customer_stats', targetKey: 'customer_id' });
+    if (e.name === 'customers') relations.push({ name: 'rfm', via: 'customer_id', target: 'customer_rfm', targetKey: 'customer_id' });
     if (e.name === 'receivables') relations.push({ name: 'paid', via: 'receivable_id', target: 'receivable_paid', targetKey: 'receivable_id' });
     tables.set(e.name, { name: e.name, label: e.label, labelZh: e.labelZh, columns, relations });
   }
@@ -97,6 +105,24 @@ function buildModel(): Map<string, ModelTable> {
     ]),
     relations: [],
     query: CUSTOMER_STATS,
+  });
+  tables.set('customer_rfm', {
+    name: 'customer_rfm',
+    label: 'Latest RFM result',
+    labelZh: '最新RFM分析结果',
+    columns: new Map<string, FieldType>([
+      ['customer_id', 'id'],
+      ['as_of', 'date'],
+      ['recency_days', 'int'],
+      ['frequency', 'int'],
+      ['monetary', 'money'],
+      ['r', 'int'],
+      ['f', 'int'],
+      ['m', 'int'],
+      ['segment', 'enum'],
+    ]),
+    relations: [],
+    query: CUSTOMER_RFM,
   });
   tables.set('receivable_paid', {
     name: 'receivable_paid',
@@ -124,7 +150,7 @@ export function pathsFrom(from: string, model: ReadonlyMap<string, ModelTable> =
     for (const t of frontier) {
       const base = out.get(t)!;
       for (const r of model.get(t)?.relations ?? []) {
-        if (r.name === 'customer_stats' || r.name === 'stats' || r.name === 'paid') continue;
+        if (r.name === 'customer_stats' || r.name === 'stats' || r.name === 'paid' || r.name === 'rfm') continue;
         if (out.has(r.target)) continue;
         out.set(r.target, [...base, r.name]);
         next.push(r.target);

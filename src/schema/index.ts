@@ -116,6 +116,21 @@ export const SYSTEM_DDL = [
   raw VARCHAR,
   reason VARCHAR NOT NULL
 );`,
+  // RFM results (src/analyses/rfm), one set per as-of date; the catalog's rfm_segment reads the latest.
+  `CREATE TABLE IF NOT EXISTS tm_rfm (
+  customer_id VARCHAR NOT NULL,
+  as_of DATE NOT NULL,
+  window_from DATE,
+  recency_days INTEGER NOT NULL,
+  frequency BIGINT NOT NULL,
+  monetary DECIMAL(18,2) NOT NULL,
+  r INTEGER NOT NULL,
+  f INTEGER NOT NULL,
+  m INTEGER NOT NULL,
+  segment VARCHAR NOT NULL,
+  scores VARCHAR NOT NULL,
+  computed_at TIMESTAMP NOT NULL
+);`,
 ];
 
 export function warehouseDdl(entities: readonly EntityDef[] = ENTITIES): string[] {

@@ -51,6 +51,22 @@ export const DIMENSIONS: DimensionDef[] = [
   { key: 'customer_kind', label: L('客户类型', 'Customer kind'), values: { person: L('个人', 'Person'), company: L('企业', 'Company'), unknown: L('未知', 'Unknown') }, anchors: [a('customers', 'kind')] },
   { key: 'industry', label: L('行业', 'Industry'), anchors: [a('customers', 'industry')] },
   { key: 'company_size', label: L('企业规模', 'Company size'), anchors: [a('customers', 'company_size')] },
+  {
+    key: 'rfm_segment',
+    label: L('RFM分群', 'RFM segment'),
+    description: "The customer's segment in the latest stored RFM result (`tidemark rfm --save`); empty for customers without one.",
+    values: {
+      important_value: L('重要价值客户', 'Important value'),
+      important_development: L('重要发展客户', 'Important development'),
+      important_retention: L('重要保持客户', 'Important retention'),
+      important_recovery: L('重要挽留客户', 'Important recovery'),
+      general_value: L('一般价值客户', 'General value'),
+      general_development: L('一般发展客户', 'General development'),
+      general_retention: L('一般保持客户', 'General retention'),
+      general_recovery: L('一般挽留客户', 'General recovery'),
+    },
+    anchors: [a('customers', 'rfm.segment')],
+  },
   { key: 'customer', label: L('客户', 'Customer'), description: 'One row per customer (customer id).', anchors: [a('customers', 'customer_id')] },
 
   { key: 'branch', label: L('分公司', 'Branch'), hierarchy: 'org', level: 0, description: "The rep's branch: the parent of their department (the department itself when it has no parent).", anchors: [a('employees', 'coalesce(unit.parent.name, unit.name, unit_id)')] },
