@@ -3,7 +3,7 @@ import type { Dialect } from '../sql/dialect.js';
 import type { Row, SqlValue, Warehouse } from '../warehouse/port.js';
 import { compileQuery, findByName } from './compile.js';
 import { bucketLabel, GRAINS, type Grain } from './time.js';
-import type { ColumnMeta, Query } from './types.js';
+import { QueryError, type ColumnMeta, type Query } from './types.js';
 
 /** The answer to a query, with the SQL that produced it (PostHog-style: the response carries the SQL it ran). */
 export interface QueryResult {
@@ -69,7 +69,13 @@ export async function runQuery(wh: Warehouse, catalog: Catalog, query: Query, op
   const q = await fillPeriod(wh, catalog, query);
   const compiled = compileQuery(catalog, q, { today, ...(opts.dialect ? { dialect: opts.dialect } : {}) });
   const t0 = performance.now();
-  const res = await wh.query(compiled.sql, compiled.params);
+  const res = await wh.query(compiled.sql, compiled.params).catch((e: unknown) => {
+    // A warehouse created before RFM results existed, opened read-only: its table is created on the next read-write open.
+    if (e instanceof Error && /tm_rfm does not exist/.test(e.message)) {
+      throw new QueryError([{ code: 'no_rfm_results', field: 'dimensions', message: 'rfm_segment: this warehouse has no stored RFM results; run `tidemark rfm --save` first' }]);
+    }
+    throw e;
+  });
   const ms = performance.now() - t0;
   let rows = shapeRows(res.rows, compiled.columns);
   if (compiled.limitInJs !== undefined && compiled.groupingColumn) {

@@ -219,6 +219,47 @@ describe('RFM on a hand-computed shop', () => {
   });
 });
 
+describe('tidemark rfm (the built CLI)', () => {
+  const BIN = new URL('../../../bin/tidemark.js', import.meta.url).pathname;
+  const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, TIDEMARK_DB: undefined, TIDEMARK_DEBUG: undefined } });
+
+  it('--save with per-customer CSV, then query by rfm_segment; errors naming the flag', async () => {
+    const ctx = await tempWarehouse();
+    try {
+      await shopFixture(ctx.wh);
+      await ctx.wh.close();
+      const r = cli(['rfm', '--db', ctx.path, '--as-of', '2024-07-01', '--save', '--out', join(ctx.dir, 'rfm.csv')]);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain('Saved 6 customers');
+      const csv = (await import('node:fs')).readFileSync(join(ctx.dir, 'rfm.csv'), 'utf8').trim().split(/\r?\n/);
+      expect(csv).toHaveLength(7);
+      expect(csv.find((l) => l.startsWith('C03,'))).toBe('C03,2024-03-10,113,3,1200,2,4,3,important_retention,重要保持客户');
+      const q = cli(['query', '--db', ctx.path, '--metrics', 'buying_customers', '--by', 'rfm_segment', '--json']);
+      expect(q.status).toBe(0);
+      const rows = JSON.parse(q.stdout).rows as { rfm_segment: string | null; buying_customers: number }[];
+      // all-time buying customers: C02 (7/1 order) included; C07 is anonymous, so not a buying customer
+      expect(Object.fromEntries(rows.map((x) => [String(x.rfm_segment), x.buying_customers]))).toEqual({ general_value: 2, important_development: 1, important_retention: 1, important_recovery: 1, general_recovery: 1 });
+      const bad = cli(['rfm', '--db', ctx.path, '--recency', '30,90', '--compare-as-of', 'soon']);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain('--compare-as-of');
+      expect(bad.stderr).toContain('--recency: expected 4 non-negative numbers');
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+
+  it('rfm_segment on a warehouse without RFM results: a clear error', async () => {
+    const ctx = await tempWarehouse();
+    try {
+      await ctx.wh.run('DROP TABLE tm_rfm');
+      const e = await runQuery(ctx.wh, buildCatalog(), { metrics: ['revenue'], dimensions: ['rfm_segment'] }, { today: '2024-07-15' }).catch((x: unknown) => x as { issues?: { code: string }[] });
+      expect((e as { issues: { code: string }[] }).issues.map((i) => i.code)).toEqual(['no_rfm_results']);
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+});
+
 describe('RFM quintiles at the edges', () => {
   let ctx: Ctx;
   beforeAll(async () => {
