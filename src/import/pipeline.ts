@@ -172,7 +172,7 @@ async function runImport(wh: Warehouse, opts: ImportOptions): Promise<ImportRepo
   const report = await wh.transaction(async (tx) => {
     const importId = Number((await tx.query(`SELECT nextval('tm_import_seq') AS id`)).rows[0]?.id);
     if (unknown.stubs) {
-      await tx.run(`CREATE OR REPLACE TEMP TABLE tm_src_stubs AS ${stubCustomersSql(must('customers'))}`);
+      await tx.run(`CREATE OR REPLACE TEMP VIEW tm_src_stubs AS ${stubCustomersSql(must('customers'))}`);
       tables.customers = await upsert(tx, must('customers'), 'tm_src_stubs', importId, 'insert-missing');
     }
     let loaded: number;
