@@ -32,9 +32,7 @@ function relationName(field: string): string {
   return field.replace(/_id$/, '');
 }
 
-/** An order that counts: not cancelled (a NULL status counts), as in src/overview. */
-export const COUNTED_ORDER = "status IS NULL OR status <> 'cancelled'";
-
+/** An order that counts: not cancelled (a NULL status counts); the catalog's COUNTED (catalog/define.ts) says the same. */
 function countedOrder(t?: string): Expr {
   return bin('OR', isNull(col('status', t)), bin('<>', col('status', t), lit('cancelled')));
 }

@@ -1,5 +1,6 @@
 import { buildCatalog } from '../metrics/catalog/index.js';
 import { runQuery } from '../query/run.js';
+import { isDay } from '../query/time.js';
 import type { Warehouse } from '../warehouse/port.js';
 
 /**
@@ -63,13 +64,7 @@ export class OverviewInputError extends Error {
   }
 }
 
-/** True for a real calendar day written YYYY-MM-DD (2024-02-30 is not one). */
-export function isDay(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
-}
+export { isDay };
 
 export function checkPeriod(p: OverviewPeriod): void {
   for (const field of ['from', 'to'] as const) {

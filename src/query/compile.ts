@@ -13,7 +13,7 @@ import { and, agg, bin, cast, caseWhen, col, fn, isNull, lit, param, trunc, type
 import type { Dialect } from '../sql/dialect.js';
 import { duckdb } from '../sql/duckdb.js';
 import { render } from '../sql/render.js';
-import { parseFormula, type Formula } from '../metrics/formula.js';
+import { metricRefs, parseFormula, type Formula } from '../metrics/formula.js';
 import { MODEL, pathsFrom } from '../metrics/model.js';
 import { resolve, ResolveError, safeDiv, SourceScope } from '../metrics/resolve.js';
 import type { Catalog, DimensionDef, MetricDef } from '../metrics/types.js';
@@ -225,21 +225,8 @@ export class Compiler {
     const out: MetricDef[] = [];
     const visit = (m: MetricDef) => {
       if (m.formula !== undefined) {
-        for (const f of refs(formula(m.formula))) visit(this.catalog.metrics.get(f)!);
+        for (const f of metricRefs(formula(m.formula))) visit(this.catalog.metrics.get(f)!);
       } else if (!out.includes(m)) out.push(m);
-    };
-    const refs = (f: Formula): string[] => {
-      const r: string[] = [];
-      const walk = (x: Formula): void => {
-        if (x.k === 'metric') r.push(x.name);
-        else if (x.k === 'call') x.args.forEach(walk);
-        else if (x.k === 'bin') {
-          walk(x.left);
-          walk(x.right);
-        } else if (x.k === 'neg' || x.k === 'not' || x.k === 'isnull') walk(x.e);
-      };
-      walk(f);
-      return r;
     };
     this.metrics.forEach(visit);
     return out;
@@ -291,6 +278,19 @@ export class Compiler {
     return this.dims.filter((d) => d.time && (GRAINS as readonly string[]).includes(d.time)).map((d) => d.time as Grain);
   }
 
+  /** The finest year…day grain among the dimensions (month of year, weekday… do not count). */
+  private finestGrain(): Grain | undefined {
+    const grains = this.trunGrains();
+    return grains.length ? grains.reduce((a, b) => (GRAINS.indexOf(b) > GRAINS.indexOf(a) ? b : a)) : undefined;
+  }
+
+  /** period_start() of a row: its bucket clipped to the period (a month of a period starting on the 10th starts on the 10th). */
+  private periodStartOf(time: Expr, from: Expr | undefined): Expr {
+    const finest = this.finestGrain();
+    if (finest) return from ? fn('greatest', trunc(finest, time), from) : trunc(finest, time);
+    return from ?? cast(lit('1900-01-01'), 'timestamp');
+  }
+
   private frames(): Frame[] {
     const q = this.q;
     const cur: Frame = { suffix: '', ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
@@ -299,8 +299,9 @@ export class Compiler {
     let shift: Shift | undefined;
     // 同比 by week compares ISO week N with week N of the year before: 52 weeks back, so weekdays line up (a year back
     // would spread each week over two).
-    if (q.compare === 'yoy') shift = grains.length > 0 && grains.reduce((a, b) => (GRAINS.indexOf(b) > GRAINS.indexOf(a) ? b : a)) === 'week' ? { n: 364, unit: 'day' } : { n: 1, unit: 'year' };
-    else if (grains.length > 0) shift = GRAIN_STEP[grains.reduce((a, b) => (GRAINS.indexOf(b) > GRAINS.indexOf(a) ? b : a))];
+    const finest = this.finestGrain();
+    if (q.compare === 'yoy') shift = finest === 'week' ? { n: 364, unit: 'day' } : { n: 1, unit: 'year' };
+    else if (finest) shift = GRAIN_STEP[finest];
     else if (this.dims.some((d) => d.time)) {
       this.issue('compare_unsupported', 'compare', 'compare mom: with month_of_year, weekday… there is no previous period; group by year, quarter, month, week or day');
       return [cur];
@@ -442,7 +443,7 @@ export class Compiler {
     const time = rawTime;
     const shifted = (e: Expr): Expr => (frame.shift ? { k: 'shift', e, n: frame.shift.n, unit: frame.shift.unit } : e);
     const grains = this.trunGrains();
-    const finest = grains.length ? grains.reduce((a, b) => (GRAINS.indexOf(b) > GRAINS.indexOf(a) ? b : a)) : undefined;
+    const finest = this.finestGrain();
     const fromP = frame.from ? cast(param(frame.from), 'timestamp') : undefined;
     const toNextP = frame.to ? cast(param(shiftDay(frame.to, 1, 'day')), 'timestamp') : undefined;
 
@@ -482,7 +483,7 @@ export class Compiler {
       }
     } else {
       // The row's bucket, clipped to the query's period (a month grouping of a period starting on the 10th starts on the 10th).
-      periodStart = finest ? (fromP ? fn('greatest', trunc(finest, time), fromP) : trunc(finest, time)) : (fromP ?? cast(lit('1900-01-01'), 'timestamp'));
+      periodStart = this.periodStartOf(time, fromP);
     }
     const special = this.special(periodStart, inPeriod);
     const bucketTime = shifted(time);
@@ -916,7 +917,7 @@ export class Compiler {
     const scope = new SourceScope(b0.source!);
     const time = this.resolveIn(formula(b0.time!), scope, 'metrics[0]')!;
     const from = this.q.from ? cast(param(this.q.from), 'timestamp') : undefined;
-    const special = this.special(this.trunGrains().length ? trunc(this.trunGrains().reduce((a, b) => (GRAINS.indexOf(b) > GRAINS.indexOf(a) ? b : a)), time) : (from ?? cast(lit('1900-01-01'), 'timestamp')), undefined);
+    const special = this.special(this.periodStartOf(time, from), undefined);
     const rf = (src: string, field: string, ctx: Partial<Parameters<typeof resolve>[1]> = {}): Expr | undefined => {
       try {
         return resolve(formula(src), { scope, special, ...ctx });

@@ -1,4 +1,5 @@
 /** How metric values are shown: by unit, in the user's language. Shared by the CLI, exports and reports. */
+import { formatNumber } from '../cli/output.js';
 import type { Catalog } from '../metrics/types.js';
 import type { ColumnMeta } from './types.js';
 
@@ -13,7 +14,6 @@ export function defaultLang(env: NodeJS.ProcessEnv = process.env): Lang {
   return l.startsWith('en') ? 'en' : 'zh';
 }
 
-const group = (n: number, decimals: number) => n.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 
 export function defaultDecimals(c: ColumnMeta): number {
   if (c.decimals !== undefined) return c.decimals;
@@ -39,19 +39,19 @@ export function formatValue(v: unknown, c: ColumnMeta, lang: Lang = 'zh'): strin
   const d = defaultDecimals(c);
   switch (c.unit) {
     case 'currency':
-      return `¥${group(v, d)}`;
+      return `¥${formatNumber(v, d)}`;
     case 'ratio':
-      return `${group(v * 100, d)}%`;
+      return `${formatNumber(v * 100, d)}%`;
     case 'ratio_change':
-      return `${v >= 0 ? '+' : ''}${group(v * 100, d)} ${lang === 'zh' ? '个百分点' : 'pt'}`;
+      return `${v >= 0 ? '+' : ''}${formatNumber(v * 100, d)} ${lang === 'zh' ? '个百分点' : 'pt'}`;
     case 'change':
-      return `${v >= 0 ? '+' : ''}${group(v * 100, d)}%`;
+      return `${v >= 0 ? '+' : ''}${formatNumber(v * 100, d)}%`;
     case 'days':
-      return `${group(v, d)} ${lang === 'zh' ? '天' : 'd'}`;
+      return `${formatNumber(v, d)} ${lang === 'zh' ? '天' : 'd'}`;
     case 'hours':
-      return `${group(v, d)} ${lang === 'zh' ? '小时' : 'h'}`;
+      return `${formatNumber(v, d)} ${lang === 'zh' ? '小时' : 'h'}`;
     default:
-      return group(v, d);
+      return formatNumber(v, d);
   }
 }
 

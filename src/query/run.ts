@@ -1,5 +1,7 @@
 import type { Catalog } from '../metrics/types.js';
 import type { Dialect } from '../sql/dialect.js';
+import { metricRefs, parseFormula } from '../metrics/formula.js';
+import { warehouseTimeZone } from '../warehouse/duckdb.js';
 import type { Row, SqlValue, Warehouse } from '../warehouse/port.js';
 import { compileQuery, findByName } from './compile.js';
 import { bucketLabel, GRAINS, type Grain } from './time.js';
@@ -21,9 +23,7 @@ export function todayIn(timeZone: string, now = new Date()): string {
 }
 
 export async function warehouseToday(wh: Warehouse): Promise<string> {
-  const r = await wh.query(`SELECT value FROM tm_meta WHERE key = 'time_zone'`).catch(() => undefined);
-  const tz = typeof r?.rows[0]?.value === 'string' ? r.rows[0].value : 'Asia/Shanghai';
-  return todayIn(tz);
+  return todayIn(await warehouseTimeZone(wh));
 }
 
 function toNumber(v: unknown): unknown {
@@ -53,7 +53,7 @@ async function fillPeriod(wh: Warehouse, catalog: Catalog, q: Query): Promise<Qu
       const m = findByName(catalog.metrics, k);
       if (!m) return false;
       if (m.lookbackDays !== undefined) return true;
-      return m.formula ? [...m.formula.matchAll(/\{(\w+)\}/g)].some((x) => visit(x[1]!)) : false;
+      return m.formula ? metricRefs(parseFormula(m.formula)).some(visit) : false;
     };
     return visit(name);
   });

@@ -2,6 +2,7 @@
  * RFM parameters: what a caller may pass, the rules each must satisfy, and the resolved form the query
  * runs with. Every problem is reported at once with a stable code and the field it concerns (PostHog-style).
  */
+import { isDay } from '../../query/time.js';
 
 export const SCORE_METHODS = ['quintiles', 'thresholds'] as const;
 export type ScoreMethod = (typeof SCORE_METHODS)[number];
@@ -76,15 +77,9 @@ export class RfmError extends Error {
   }
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /** A real calendar date written YYYY-MM-DD. */
 export function isDate(s: unknown): s is string {
-  if (typeof s !== 'string') return false;
-  const m = DATE.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === s;
+  return typeof s === 'string' && isDay(s);
 }
 
 /**

@@ -1,14 +1,15 @@
 /** What the analysis commands (metrics, query, drill, report) share: the catalog, errors, and showing or saving results. */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { CatalogError, loadCatalog } from '../../metrics/catalog/index.js';
 import type { Catalog } from '../../metrics/types.js';
 import { columnHeader, defaultLang, dimensionValueLabel, excelFormat, formatValue, type Lang } from '../../query/format.js';
 import type { ColumnMeta } from '../../query/types.js';
 import { QueryError } from '../../query/types.js';
+import { writeAtomically } from '../../export/index.js';
 import { tablesCsv, writeTablesCsv, writeTablesXlsx, type ResultTable } from '../../export/tables.js';
 import type { Row } from '../../warehouse/port.js';
-import { renderTable, UsageError, write } from '../output.js';
+import { jsonReplacer, printJson, renderTable, UsageError, write } from '../output.js';
 
 export const RESULT_FORMATS = ['table', 'json', 'csv', 'xlsx'] as const;
 export type ResultFormat = (typeof RESULT_FORMATS)[number];
@@ -109,6 +110,12 @@ export function renderResult(catalog: Catalog, columns: readonly ColumnMeta[], r
     shown.map((c) => ({ key: c.key, header: columnHeader(c, lang), align: c.kind === 'dimension' ? 'left' : 'right' })),
     objects,
   );
+}
+
+/** A JSON result to --out (written whole, then renamed into place) or to stdout. */
+export async function saveJson(out: string | undefined, body: unknown): Promise<void> {
+  if (out) await writeAtomically(out, async (tmp) => writeFileSync(tmp, JSON.stringify(body, jsonReplacer, 2) + '\n'));
+  else await printJson(body);
 }
 
 /** Writes tables to --out in the chosen format, or CSV to stdout. */

@@ -1,15 +1,13 @@
 import { Option, type Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { compileDrillThrough } from '../../query/compile.js';
 import { drillDown, drillUp } from '../../query/drill.js';
 import { pivot } from '../../query/pivot.js';
 import { runQuery, warehouseToday } from '../../query/run.js';
 import type { Filter, FilterOp, Query } from '../../query/types.js';
 import { exportQuery } from '../../export/index.js';
-import { writeAtomically } from '../../export/index.js';
 import { openWarehouse } from '../../warehouse/duckdb.js';
-import { addCommonOptions, dbPathOf, formatNumber, jsonReplacer, parsePositiveInt, printJson, Progress, UsageError, write, type CommonOptions } from '../output.js';
-import { addAnalysisOptions, asUsageError, langOf, openCatalog, renderResult, resultFormat, saveTables, toResultTable, type AnalysisOptions } from './analysis.js';
+import { addCommonOptions, dbPathOf, formatNumber, parsePositiveInt, printJson, Progress, renderTable, UsageError, write, type CommonOptions } from '../output.js';
+import { addAnalysisOptions, type AnalysisOptions, asUsageError, langOf, openCatalog, renderResult, resultFormat, saveJson, saveTables, toResultTable } from './analysis.js';
 
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -121,8 +119,7 @@ async function runQueryCommand(opts: QueryOptions): Promise<void> {
     const grouping = opts.pivot ? undefined : columns.some((c) => c.kind === 'grouping') ? '_grouping' : undefined;
     if (format === 'json') {
       const body = { query: result.query, columns, rows, sql: result.sql, params: result.params, ms: Math.round(result.ms) };
-      if (opts.out) await writeAtomically(opts.out, async (tmp) => writeFileSync(tmp, JSON.stringify(body, jsonReplacer, 2) + '\n'));
-      else await printJson(body);
+      await saveJson(opts.out, body);
       return;
     }
     if (format === 'table') {
@@ -224,7 +221,6 @@ async function runDrill(opts: DrillOptions): Promise<void> {
       else await saveTables('csv', undefined, [{ name: opts.metric, columns: res.columns.map((c) => ({ header: c.name })), rows: res.rows.map((r) => res.columns.map((c) => r[c.name])) }]);
       return;
     }
-    const { renderTable } = await import('../output.js');
     await write(renderTable(res.columns.map((c) => ({ key: c.name, type: c.type, maxWidth: 24 })), res.rows, { maxTotalWidth: process.stdout.columns || 160 }) + `\n${formatNumber(res.rows.length)} row${res.rows.length === 1 ? '' : 's'}${limit !== undefined && res.rows.length === limit ? ` (first ${limit}; --limit or --out for more)` : ''}\n`);
   } finally {
     await wh.close();

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
-import { writeAtomically } from '../../export/index.js';
 import { readCatalogConfig } from '../../metrics/catalog/index.js';
 import type { Catalog } from '../../metrics/types.js';
 import { allReports, runReport, validateReports, type ReportDef } from '../../reports/index.js';
 import { checkPeriod } from '../../overview/index.js';
 import { openWarehouse } from '../../warehouse/duckdb.js';
-import { addCommonOptions, dbPathOf, jsonReplacer, printJson, renderTable, UsageError, write, type CommonOptions } from '../output.js';
-import { addAnalysisOptions, asUsageError, catalogPath, langOf, openCatalog, renderResult, resultFormat, saveTables, toResultTable, type AnalysisOptions } from './analysis.js';
+import { addCommonOptions, dbPathOf, printJson, renderTable, UsageError, write, type CommonOptions } from '../output.js';
+import { addAnalysisOptions, type AnalysisOptions, asUsageError, catalogPath, langOf, openCatalog, renderResult, resultFormat, saveJson, saveTables, toResultTable } from './analysis.js';
 
 interface ReportOptions extends CommonOptions, AnalysisOptions {
   readonly from?: string;
@@ -68,8 +66,7 @@ export function registerReport(program: Command): void {
       const period = opts.from || opts.to ? `${opts.from ?? '…'} → ${opts.to ?? '…'}` : lang === 'zh' ? '全部数据' : 'all data';
       if (format === 'json') {
         const body = { report: report.key, title: report.title, params: res.params, ms: Math.round(res.ms), sections: res.sections.map(({ section, result }) => ({ key: section.key, title: section.title, columns: result.columns, rows: result.rows, sql: result.sql, params: result.params })) };
-        if (opts.out) await writeAtomically(opts.out, async (tmp) => writeFileSync(tmp, JSON.stringify(body, jsonReplacer, 2) + '\n'));
-        else await printJson(body);
+        await saveJson(opts.out, body);
         return;
       }
       if (format === 'table') {

@@ -1,10 +1,9 @@
 import { Option, type Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { customersSql, RfmError, runRfm, saveRfm, SEGMENTS, type RfmParams, type Thresholds } from '../../analyses/rfm/index.js';
-import { exportQuery, writeAtomically } from '../../export/index.js';
+import { exportQuery } from '../../export/index.js';
 import { openWarehouse } from '../../warehouse/duckdb.js';
-import { addCommonOptions, dbPathOf, formatNumber, formatPercent, jsonReplacer, printJson, renderTable, UsageError, write, type CommonOptions } from '../output.js';
-import { langOf, resultFormat, saveTables, type AnalysisOptions } from './analysis.js';
+import { addCommonOptions, dbPathOf, formatNumber, formatPercent, renderTable, UsageError, write, type CommonOptions } from '../output.js';
+import { type AnalysisOptions, langOf, resultFormat, saveJson, saveTables } from './analysis.js';
 
 interface RfmOptions extends CommonOptions, Omit<AnalysisOptions, 'catalog'> {
   readonly asOf?: string;
@@ -81,8 +80,7 @@ async function runRfmCommand(opts: RfmOptions): Promise<void> {
     }
     if (format === 'json') {
       const body = { ...result, ms: Math.round(result.ms) };
-      if (opts.out) await writeAtomically(opts.out, async (tmp) => writeFileSync(tmp, JSON.stringify(body, jsonReplacer, 2) + '\n'));
-      else await printJson(body);
+      await saveJson(opts.out, body);
       return;
     }
     const zh = lang === 'zh';
