@@ -3,7 +3,7 @@
  * demo warehouse. Expected numbers come from hand-written SQL over the raw tables, not from Tidemark.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
@@ -181,6 +181,15 @@ describe('tidemark drill', () => {
     const header = lines[0]!.split(',');
     const amountAt = header.indexOf('amount');
     expect(lines.slice(1).reduce((a, l) => a + Number(l.split(',')[amountAt]), 0)).toBeCloseTo(Number(n[0]!.v), 2);
+  });
+
+  it('refuses what it cannot drill through, and writes nothing', async () => {
+    const out = join(s.dir, 'never.xlsx');
+    await usageError(['drill', '--metric', 'roi', '--out', out], /drill-through: roi combines .*campaign_revenue \(orders\).*campaign_cost \(campaigns\)/);
+    await usageError(['drill', '--metric', 'revenue', '--filter', 'month=2025-13', '--out', out], /is not a month; write it like 2024-03/);
+    await usageError(['drill', '--metric', 'churn_rate', '--from', '2025-01-01', '--to', '2025-03-31', '--out', out], /looks back over earlier periods/);
+    await usageError(['drill', '--metric', 'revenue', '--limit', '0'], /--limit must be a positive integer/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('lists the repeat customers behind the repurchase numerator', async () => {
