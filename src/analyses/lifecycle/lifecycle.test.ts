@@ -200,7 +200,7 @@ describe('tidemark lifecycle (the built CLI)', () => {
     try {
       await shop(ctx.wh);
       await ctx.wh.close();
-      const r = cli(['lifecycle', '--db', ctx.path, '--as-of', '2024-07-01', '--save', '--out', join(ctx.dir, 'lc.csv')]);
+      const r = cli(['lifecycle', '--db', ctx.path, '--as-of', '2024-07-01', '--save', '--customers', '--out', join(ctx.dir, 'lc.csv')]);
       expect(r.stderr).toContain('Saved 7 customers');
       expect(r.status).toBe(0);
       const csv = readFileSync(join(ctx.dir, 'lc.csv'), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
