@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../import/index.js';
 import { tempWarehouse } from '../../testing/index.js';
@@ -150,6 +151,17 @@ describe('tidemark cohorts (the built CLI)', () => {
       // Jan ages 0–3, Feb 0–2, Apr 0: 8 rows in the first table
       expect(lines.filter((l) => /^2024-0\d,\d+,/.test(l))).toHaveLength(8);
       expect(lines.find((l) => l.startsWith('2024-02,1,'))).toBe('2024-02,1,2,1,0.5,20,0.14285714285714285,80');
+      // XLSX: the long table and three triangles; numbers stay numbers, unobservable cells stay empty
+      const xlsx = join(ctx.dir, 'c.xlsx');
+      expect(cli(['cohorts', '--db', ctx.path, '--lang', 'en', '--out', xlsx]).status).toBe(0);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(xlsx);
+      expect(wb.worksheets.map((w) => w.name)).toEqual(['Cohorts', 'Customer retention', 'Revenue retention', 'Cumulative revenue per custo']);
+      const tri = wb.worksheets[1]!;
+      const rowOf = (label: string) => tri.getSheetValues().find((r) => Array.isArray(r) && r[1] === label) as unknown[];
+      // cohort, customers, ages 0…3 (ExcelJS rows are 1-based)
+      expect(rowOf('2024-02').slice(1)).toEqual(['2024-02', 2, 1, 0.5, 0.5]);
+      expect(rowOf('2024-01')[4]).toBe(0.25);
       const j = cli(['cohorts', '--db', ctx.path, '--json']);
       expect(j.status).toBe(0);
       const body = JSON.parse(j.stdout) as CohortResult;

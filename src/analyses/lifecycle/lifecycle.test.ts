@@ -106,6 +106,10 @@ describe('lifecycle on a hand-computed shop', () => {
     // every row of a period's matrix sums to the stage counts at the start, every column to those at the end
     for (const p of r.periods) expect(p.transitions.flat().reduce((a, b) => a + b, 0)).toBe(p.customers);
     expect(r.sql).toContain('ASOF LEFT JOIN');
+    // the per-customer stages at the last end (08-01), as listed above for July
+    const q = customersSql(r.params);
+    const per = Object.fromEntries((await ctx.wh.query(q.sql, q.params)).rows.map((x) => [String(x.customer_id), `${String(x.before_stage)}→${String(x.stage)}`]));
+    expect(per).toEqual({ F: 'none→new', H: 'active→sleeping', C: 'sleeping→sleeping', A: 'churned→churned', K: 'churned→churned', B: 'sleeping→churned', I: 'sleeping→churned', J: 'sleeping→churned' });
   });
 
   it('new + active + won back at a month end = the catalog’s churn_base_customers of the next month (churnDays = activeDays)', async () => {

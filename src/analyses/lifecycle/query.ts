@@ -45,9 +45,9 @@ class Params {
 /**
  * The shared CTEs: bounds(p, s, e), seg(customer_id, p, last_d, prev_p, prev_d, next_p, own_stage) and
  * grid(customer_id, q, s, e, p, last_d, prev_p, prev_d, next_p, own_stage, prev_own_stage), where grid has one
- * row per customer and period q ≥ 1 from their first order on.
+ * row per customer and period q ≥ firstQ from their first order on.
  */
-function ctes(ps: Params, p: ResolvedLifecycleParams): string {
+function ctes(ps: Params, p: ResolvedLifecycleParams, firstQ = 1): string {
   const b = p.bounds;
   const rows = b.slice(0, -1).map((s, i) => `(${i}, CAST(${ps.add(s)} AS DATE), CAST(${ps.add(b[i + 1]!)} AS DATE))`);
   const last = ps.add(b[b.length - 1]!);
@@ -94,7 +94,7 @@ grid AS (
       WHEN g.q - 1 = g.p THEN g.own_stage
       ELSE ${byRecency('g.last_d', 'b.s')}
     END AS before_stage
-  FROM (SELECT *, unnest(range(greatest(p, 1), coalesce(next_p, ${n}))) AS q FROM seg) g
+  FROM (SELECT *, unnest(range(greatest(p, ${firstQ}), coalesce(next_p, ${n}))) AS q FROM seg) g
   JOIN bounds b ON b.p = g.q
 )`;
 }
@@ -108,8 +108,8 @@ export function transitionsSql(p: ResolvedLifecycleParams): BuiltSql {
 
 /** The stage of every customer with a counted order before the last boundary, at that boundary (the as-of date). */
 export function customersSelect(ps: Params, p: ResolvedLifecycleParams): string {
-  const w = ctes(ps, p);
   const last = p.bounds.length - 2;
+  const w = ctes(ps, p, last);
   return `${w}
 SELECT g.customer_id, g.stage, g.before_stage, f.first_d AS first_order_date, g.last_d AS last_order_date, date_diff('day', g.last_d, g.e) AS recency_days
 FROM grid g
