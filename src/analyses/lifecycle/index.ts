@@ -35,9 +35,10 @@
  *   is always new, won back or active at its end; sleepingDays must exceed activeDays.
  * - **Transitions**: customers per (stage at S, stage at E) for each reported period, where the stage at S is
  *   the stage at the end of the period before (computed the same way), and 'none' (未购买) = no counted order
- *   before S. Possible moves: none → new; new/active/won back → active or sleeping; sleeping → won back,
- *   sleeping or churned; churned → won back or churned (sleeping → active is impossible: buying after
- *   sleeping is "won back").
+ *   before S. Possible moves: none → new; new/active/won back → active or sleeping (or churned when
+ *   sleepingDays − activeDays is shorter than a period); sleeping → won back, sleeping or churned; churned → won
+ *   back or churned. Sleeping → active and churned → sleeping are impossible: buying again after activeDays is
+ *   "won back", and without buying the recency only grows.
  * - Note: the catalog's `churned_customers` is a flow (bought in the churnDays before the period, not in it);
  *   the lifecycle's churned is a state (no order for more than sleepingDays).
  * - **Stored results**: `tm_lifecycle`, one row per customer and as-of date (the last period end), replaced per
