@@ -15,6 +15,8 @@ import { registerDrill, registerQuery } from './commands/query.js';
 import { registerOverview } from './commands/overview.js';
 import { registerReport } from './commands/report.js';
 import { registerRfm } from './commands/rfm.js';
+import { registerLifecycle } from './commands/lifecycle.js';
+import { registerCohorts } from './commands/cohorts.js';
 import { registerSql } from './commands/sql.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
@@ -52,6 +54,8 @@ export function buildProgram(): Command {
   registerDrill(program);
   registerReport(program);
   registerRfm(program);
+  registerLifecycle(program);
+  registerCohorts(program);
   registerSql(program);
   registerExport(program);
   registerDemo(program);

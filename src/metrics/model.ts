@@ -7,7 +7,7 @@
  */
 import { ENTITIES } from '../schema/entities.js';
 import type { FieldType } from '../schema/types.js';
-import { agg, bin, col, isNull, lit, type Expr, type Select } from '../sql/ast.js';
+import { agg, bin, cast, col, isNull, lit, trunc, type Expr, type Select } from '../sql/ast.js';
 
 export interface Relation {
   readonly name: string;
@@ -45,6 +45,9 @@ const CUSTOMER_STATS: Select = {
     { expr: agg('max', [col('ordered_at')]), as: 'last_order_at' },
     { expr: agg('count', []), as: 'lifetime_orders' },
     { expr: agg('sum', [col('amount')]), as: 'lifetime_revenue' },
+    // The acquisition cohort (src/analyses/cohorts): the month / ISO week (Monday) of the first counted order.
+    { expr: cast(trunc('month', agg('min', [col('ordered_at')])), 'date'), as: 'cohort_month' },
+    { expr: cast(trunc('week', agg('min', [col('ordered_at')])), 'date'), as: 'cohort_week' },
   ],
   from: { k: 'table', name: 'orders', as: 'orders' },
   groupBy: [col('customer_id')],
@@ -69,6 +72,13 @@ const CUSTOMER_RFM: Select = {
   where: { k: 'inSub', e: col('as_of'), query: { select: [{ expr: agg('max', [col('as_of')]), as: 'as_of' }], from: { k: 'table', name: 'tm_rfm', as: 'tm_rfm_latest' } } },
 };
 
+// The latest stored lifecycle stages (src/analyses/lifecycle, `tidemark lifecycle --save`): rows of the greatest as-of date in tm_lifecycle.
+const CUSTOMER_LIFECYCLE: Select = {
+  select: ['customer_id', 'as_of', 'stage', 'first_order_date', 'last_order_date', 'recency_days'].map((c) => ({ expr: col(c), as: c })),
+  from: { k: 'table', name: 'tm_lifecycle', as: 'tm_lifecycle' },
+  where: { k: 'inSub', e: col('as_of'), query: { select: [{ expr: agg('max', [col('as_of')]), as: 'as_of' }], from: { k: 'table', name: 'tm_lifecycle', as: 'tm_lifecycle_latest' } } },
+};
+
 function buildModel(): Map<string, ModelTable> {
   const tables = new Map<string, ModelTable>();
   for (const e of ENTITIES) {
@@ -87,6 +97,7 @@ function buildModel(): Map<string, ModelTable> {
     }
     if (e.name === 'customers') relations.push({ name: 'stats', via: 'customer_id', target: 'customer_stats', targetKey: 'customer_id' });
     if (e.name === 'customers') relations.push({ name: 'rfm', via: 'customer_id', target: 'customer_rfm', targetKey: 'customer_id' });
+    if (e.name === 'customers') relations.push({ name: 'lifecycle', via: 'customer_id', target: 'customer_lifecycle', targetKey: 'customer_id' });
     if (e.name === 'receivables') relations.push({ name: 'paid', via: 'receivable_id', target: 'receivable_paid', targetKey: 'receivable_id' });
     tables.set(e.name, { name: e.name, label: e.label, labelZh: e.labelZh, columns, relations });
   }
@@ -100,6 +111,8 @@ function buildModel(): Map<string, ModelTable> {
       ['last_order_at', 'timestamp'],
       ['lifetime_orders', 'int'],
       ['lifetime_revenue', 'money'],
+      ['cohort_month', 'date'],
+      ['cohort_week', 'date'],
     ]),
     relations: [],
     query: CUSTOMER_STATS,
@@ -121,6 +134,21 @@ function buildModel(): Map<string, ModelTable> {
     ]),
     relations: [],
     query: CUSTOMER_RFM,
+  });
+  tables.set('customer_lifecycle', {
+    name: 'customer_lifecycle',
+    label: 'Latest lifecycle stages',
+    labelZh: '最新客户生命周期阶段',
+    columns: new Map<string, FieldType>([
+      ['customer_id', 'id'],
+      ['as_of', 'date'],
+      ['stage', 'enum'],
+      ['first_order_date', 'date'],
+      ['last_order_date', 'date'],
+      ['recency_days', 'int'],
+    ]),
+    relations: [],
+    query: CUSTOMER_LIFECYCLE,
   });
   tables.set('receivable_paid', {
     name: 'receivable_paid',
@@ -148,7 +176,7 @@ export function pathsFrom(from: string, model: ReadonlyMap<string, ModelTable> =
     for (const t of frontier) {
       const base = out.get(t)!;
       for (const r of model.get(t)?.relations ?? []) {
-        if (r.name === 'customer_stats' || r.name === 'stats' || r.name === 'paid' || r.name === 'rfm') continue;
+        if (r.name === 'customer_stats' || r.name === 'stats' || r.name === 'paid' || r.name === 'rfm' || r.name === 'lifecycle') continue;
         if (out.has(r.target)) continue;
         out.set(r.target, [...base, r.name]);
         next.push(r.target);

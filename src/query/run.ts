@@ -74,6 +74,9 @@ export async function runQuery(wh: Warehouse, catalog: Catalog, query: Query, op
     if (e instanceof Error && /tm_rfm does not exist/.test(e.message)) {
       throw new QueryError([{ code: 'no_rfm_results', field: 'dimensions', message: 'rfm_segment: this warehouse has no stored RFM results; run `tidemark rfm --save` first' }]);
     }
+    if (e instanceof Error && /tm_lifecycle does not exist/.test(e.message)) {
+      throw new QueryError([{ code: 'no_lifecycle_results', field: 'dimensions', message: 'lifecycle_stage: this warehouse has no stored lifecycle stages; run `tidemark lifecycle --save` first' }]);
+    }
     throw e;
   });
   const ms = performance.now() - t0;

@@ -131,6 +131,19 @@ export const SYSTEM_DDL = [
   scores VARCHAR NOT NULL,
   computed_at TIMESTAMP NOT NULL
 );`,
+  // Lifecycle stages (src/analyses/lifecycle), one set per as-of date; the catalog's lifecycle_stage reads the latest.
+  `CREATE TABLE IF NOT EXISTS tm_lifecycle (
+  customer_id VARCHAR NOT NULL,
+  as_of DATE NOT NULL,
+  stage VARCHAR NOT NULL,
+  first_order_date DATE NOT NULL,
+  last_order_date DATE NOT NULL,
+  recency_days INTEGER NOT NULL,
+  period VARCHAR NOT NULL,
+  active_days INTEGER NOT NULL,
+  sleeping_days INTEGER NOT NULL,
+  computed_at TIMESTAMP NOT NULL
+);`,
 ];
 
 export function warehouseDdl(entities: readonly EntityDef[] = ENTITIES): string[] {

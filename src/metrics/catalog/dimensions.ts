@@ -67,6 +67,15 @@ export const DIMENSIONS: DimensionDef[] = [
     },
     anchors: [a('customers', 'rfm.segment')],
   },
+  {
+    key: 'lifecycle_stage',
+    label: L('生命周期阶段', 'Lifecycle stage'),
+    description: "The customer's stage in the latest stored lifecycle result (`tidemark lifecycle --save`); empty for customers without one.",
+    values: { new: L('新客', 'New'), active: L('活跃', 'Active'), won_back: L('回流', 'Won back'), sleeping: L('沉睡', 'Sleeping'), churned: L('流失', 'Churned') },
+    anchors: [a('customers', 'lifecycle.stage')],
+  },
+  { key: 'cohort_month', label: L('首购月份', 'Cohort month'), description: "The acquisition cohort: the first day of the month of the customer's first counted order (empty without one).", anchors: [a('orders', 'customer_stats.cohort_month'), a('customers', 'stats.cohort_month')] },
+  { key: 'cohort_week', label: L('首购周', 'Cohort week'), description: "The acquisition cohort by week: the Monday of the ISO week of the customer's first counted order.", anchors: [a('orders', 'customer_stats.cohort_week'), a('customers', 'stats.cohort_week')] },
   { key: 'customer', label: L('客户', 'Customer'), description: 'One row per customer (customer id).', anchors: [a('customers', 'customer_id')] },
 
   { key: 'branch', label: L('分公司', 'Branch'), hierarchy: 'org', level: 0, description: "The rep's branch: the parent of their department (the department itself when it has no parent).", anchors: [a('employees', 'coalesce(unit.parent.name, unit.name, unit_id)')] },

@@ -2,7 +2,7 @@
 -- query: {"metrics":["new_customers","new_customer_share"],"dimensions":["quarter"],"from":"2024-01-01","to":"2024-06-30"}
 -- params: ["2024-01-01","2024-01-01","2024-07-01"]
 WITH "customer_stats" AS (
-  SELECT "customer_id" AS "customer_id", min("ordered_at") AS "first_order_at", max("ordered_at") AS "last_order_at", count(*) AS "lifetime_orders", sum("amount") AS "lifetime_revenue"
+  SELECT "customer_id" AS "customer_id", min("ordered_at") AS "first_order_at", max("ordered_at") AS "last_order_at", count(*) AS "lifetime_orders", sum("amount") AS "lifetime_revenue", CAST(date_trunc('month', min("ordered_at")) AS DATE) AS "cohort_month", CAST(date_trunc('week', min("ordered_at")) AS DATE) AS "cohort_week"
   FROM "orders" AS "orders"
   WHERE ("customer_id" IS NOT NULL) AND (("is_anonymous" IS NULL) OR "is_anonymous" = false) AND (("status" IS NULL) OR "status" <> 'cancelled')
   GROUP BY "customer_id"
