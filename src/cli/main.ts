@@ -18,6 +18,7 @@ import { registerRfm } from './commands/rfm.js';
 import { registerSql } from './commands/sql.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
+import { registerValue } from './commands/value.js';
 import { configureProgram, runProgram } from './output.js';
 
 /** The version in package.json, found by walking up from this file (src/cli or dist/src/cli). */
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerDrill(program);
   registerReport(program);
   registerRfm(program);
+  registerValue(program);
   registerSql(program);
   registerExport(program);
   registerDemo(program);

@@ -69,6 +69,15 @@ const CUSTOMER_RFM: Select = {
   where: { k: 'inSub', e: col('as_of'), query: { select: [{ expr: agg('max', [col('as_of')]), as: 'as_of' }], from: { k: 'table', name: 'tm_rfm', as: 'tm_rfm_latest' } } },
 };
 
+// The latest stored value tiers and value-matrix types per customer (src/analyses/tiers and matrix, `--save`).
+const latestOf = (table: string, columns: readonly string[]): Select => ({
+  select: columns.map((c) => ({ expr: col(c), as: c })),
+  from: { k: 'table', name: table, as: table },
+  where: { k: 'inSub', e: col('as_of'), query: { select: [{ expr: agg('max', [col('as_of')]), as: 'as_of' }], from: { k: 'table', name: table, as: `${table}_latest` } } },
+});
+const CUSTOMER_TIER = latestOf('tm_tiers', ['customer_id', 'as_of', 'orders', 'spend', 'repurchase_rate', 'last_order_at', 'tier']);
+const CUSTOMER_VALUE_TYPE = latestOf('tm_matrix', ['customer_id', 'as_of', 'orders', 'aov', 'value_type']);
+
 function buildModel(): Map<string, ModelTable> {
   const tables = new Map<string, ModelTable>();
   for (const e of ENTITIES) {
@@ -87,6 +96,8 @@ function buildModel(): Map<string, ModelTable> {
     }
     if (e.name === 'customers') relations.push({ name: 'stats', via: 'customer_id', target: 'customer_stats', targetKey: 'customer_id' });
     if (e.name === 'customers') relations.push({ name: 'rfm', via: 'customer_id', target: 'customer_rfm', targetKey: 'customer_id' });
+    if (e.name === 'customers') relations.push({ name: 'value_tier', via: 'customer_id', target: 'customer_tier', targetKey: 'customer_id' });
+    if (e.name === 'customers') relations.push({ name: 'value_type', via: 'customer_id', target: 'customer_value_type', targetKey: 'customer_id' });
     if (e.name === 'receivables') relations.push({ name: 'paid', via: 'receivable_id', target: 'receivable_paid', targetKey: 'receivable_id' });
     tables.set(e.name, { name: e.name, label: e.label, labelZh: e.labelZh, columns, relations });
   }
@@ -122,6 +133,36 @@ function buildModel(): Map<string, ModelTable> {
     relations: [],
     query: CUSTOMER_RFM,
   });
+  tables.set('customer_tier', {
+    name: 'customer_tier',
+    label: 'Latest value tiers',
+    labelZh: '最新客户价值分层',
+    columns: new Map<string, FieldType>([
+      ['customer_id', 'id'],
+      ['as_of', 'date'],
+      ['orders', 'int'],
+      ['spend', 'money'],
+      ['repurchase_rate', 'decimal'],
+      ['last_order_at', 'timestamp'],
+      ['tier', 'enum'],
+    ]),
+    relations: [],
+    query: CUSTOMER_TIER,
+  });
+  tables.set('customer_value_type', {
+    name: 'customer_value_type',
+    label: 'Latest value matrix',
+    labelZh: '最新客户价值矩阵',
+    columns: new Map<string, FieldType>([
+      ['customer_id', 'id'],
+      ['as_of', 'date'],
+      ['orders', 'int'],
+      ['aov', 'decimal'],
+      ['value_type', 'enum'],
+    ]),
+    relations: [],
+    query: CUSTOMER_VALUE_TYPE,
+  });
   tables.set('receivable_paid', {
     name: 'receivable_paid',
     label: 'Payments per receivable',
@@ -148,7 +189,7 @@ export function pathsFrom(from: string, model: ReadonlyMap<string, ModelTable> =
     for (const t of frontier) {
       const base = out.get(t)!;
       for (const r of model.get(t)?.relations ?? []) {
-        if (r.name === 'customer_stats' || r.name === 'stats' || r.name === 'paid' || r.name === 'rfm') continue;
+        if (r.name === 'customer_stats' || r.name === 'stats' || r.name === 'paid' || r.name === 'rfm' || r.name === 'value_tier' || r.name === 'value_type') continue;
         if (out.has(r.target)) continue;
         out.set(r.target, [...base, r.name]);
         next.push(r.target);

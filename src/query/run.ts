@@ -74,6 +74,12 @@ export async function runQuery(wh: Warehouse, catalog: Catalog, query: Query, op
     if (e instanceof Error && /tm_rfm does not exist/.test(e.message)) {
       throw new QueryError([{ code: 'no_rfm_results', field: 'dimensions', message: 'rfm_segment: this warehouse has no stored RFM results; run `tidemark rfm --save` first' }]);
     }
+    if (e instanceof Error && /tm_tiers does not exist/.test(e.message)) {
+      throw new QueryError([{ code: 'no_tier_results', field: 'dimensions', message: 'value_tier: this warehouse has no stored value tiers; run `tidemark tiers --save` first' }]);
+    }
+    if (e instanceof Error && /tm_matrix does not exist/.test(e.message)) {
+      throw new QueryError([{ code: 'no_matrix_results', field: 'dimensions', message: 'value_type: this warehouse has no stored value matrix; run `tidemark matrix --save` first' }]);
+    }
     throw e;
   });
   const ms = performance.now() - t0;

@@ -45,7 +45,7 @@ export function segmentOf(r: boolean, f: boolean, m: boolean): SegmentDef {
 }
 
 /** Bound parameters numbered in order ($1, $2 …). */
-class Params {
+export class Params {
   readonly values: SqlValue[] = [];
   add(v: SqlValue): string {
     this.values.push(v);
@@ -54,7 +54,7 @@ class Params {
 }
 
 /** Counted orders of known customers (the catalog's `orders`/`buying_customers` definition) in from ≤ day < asOf. */
-function countedOrdersWhere(ps: Params, from: string | null, asOf: string): string {
+export function countedOrdersWhere(ps: Params, from: string | null, asOf: string): string {
   return [
     'customer_id IS NOT NULL',
     '(is_anonymous IS NULL OR is_anonymous = false)',
