@@ -40,12 +40,13 @@ function thresholdExpr(ps: Params, t: Threshold, column: string): string {
 /** One row per customer with a counted order in the window: the customer values, both thresholds, high/low flags and value_type. */
 export function typedSelect(ps: Params, p: ResolvedMatrixParams): string {
   const values = customerValuesCte(ps, p.from, p.asOf);
+  // Two fixed thresholds are constants: without an aggregate, FROM customer_values would give one row per customer.
+  const fromValues = typeof p.aovThreshold === 'number' && typeof p.frequencyThreshold === 'number' ? '' : '\n  FROM customer_values';
   const cases = VALUE_TYPES.map((t) => `    WHEN ${t.aov ? '' : 'NOT '}aov_high AND ${t.frequency ? '' : 'NOT '}frequency_high THEN '${t.key}'`).join('\n');
   return `WITH ${values},
 thresholds AS (
   SELECT CAST(${thresholdExpr(ps, p.aovThreshold, 'aov')} AS DOUBLE) AS aov_threshold,
-    CAST(${thresholdExpr(ps, p.frequencyThreshold, 'CAST(orders AS DOUBLE)')} AS DOUBLE) AS frequency_threshold
-  FROM customer_values
+    CAST(${thresholdExpr(ps, p.frequencyThreshold, 'CAST(orders AS DOUBLE)')} AS DOUBLE) AS frequency_threshold${fromValues}
 ),
 flagged AS (
   SELECT v.customer_id, v.orders, v.spend, v.aov, v.last_order_at, v.days_since_last, t.aov_threshold, t.frequency_threshold,
