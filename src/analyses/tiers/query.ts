@@ -39,7 +39,8 @@ export function customerValuesCte(ps: Params, from: string | null, asOf: string)
     CAST(coalesce(sum(amount), 0) AS DECIMAL(18,2)) AS spend,
     min(ordered_at) AS first_order_at,
     max(ordered_at) AS last_order_at,
-    count(DISTINCT date_trunc('month', ordered_at)) AS purchase_months
+    -- a month as one integer (year·12 + month): distinct integers count faster than truncated timestamps
+    count(DISTINCT CAST(year(ordered_at) * 12 + month(ordered_at) AS INTEGER)) AS purchase_months
   FROM orders
   WHERE ${where}
   GROUP BY customer_id
