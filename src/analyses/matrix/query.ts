@@ -39,7 +39,7 @@ function thresholdExpr(ps: Params, t: Threshold, column: string): string {
 
 /** One row per customer with a counted order in the window: the customer values, both thresholds, high/low flags and value_type. */
 export function typedSelect(ps: Params, p: ResolvedMatrixParams): string {
-  const values = customerValuesCte(ps, p.from, p.asOf);
+  const values = customerValuesCte(ps, p.from, p.asOf, { months: false });
   // Two fixed thresholds are constants: without an aggregate, FROM customer_values would give one row per customer.
   const fromValues = typeof p.aovThreshold === 'number' && typeof p.frequencyThreshold === 'number' ? '' : '\n  FROM customer_values';
   const cases = VALUE_TYPES.map((t) => `    WHEN ${t.aov ? '' : 'NOT '}aov_high AND ${t.frequency ? '' : 'NOT '}frequency_high THEN '${t.key}'`).join('\n');

@@ -27,10 +27,11 @@ export function tierLabel(tier: string, lang: 'zh' | 'en'): string {
 
 /**
  * The per-customer values over counted orders in from ≤ order time < asOf: columns customer_id, orders, spend,
- * aov, first_order_at, last_order_at, days_since_last, purchase_months, later_months, repurchase_rate.
- * Shared with the value matrix (src/analyses/matrix). Returns the CTE body list, ending in `customer_values`.
+ * aov, first_order_at, last_order_at, days_since_last and, with `months`, purchase_months and later_months.
+ * Shared with the value matrix (src/analyses/matrix), which leaves the months out: their distinct count is most of
+ * the cost. Returns the CTE body list, ending in `customer_values`.
  */
-export function customerValuesCte(ps: Params, from: string | null, asOf: string): string {
+export function customerValuesCte(ps: Params, from: string | null, asOf: string, opts: { months: boolean } = { months: true }): string {
   const asOfParam = ps.add(asOf);
   const where = countedOrdersWhere(ps, from, asOf);
   return `order_values AS (
@@ -38,9 +39,13 @@ export function customerValuesCte(ps: Params, from: string | null, asOf: string)
     count(*) AS orders,
     CAST(coalesce(sum(amount), 0) AS DECIMAL(18,2)) AS spend,
     min(ordered_at) AS first_order_at,
-    max(ordered_at) AS last_order_at,
+    max(ordered_at) AS last_order_at${
+      opts.months
+        ? `,
     -- a month as one integer (year·12 + month): distinct integers count faster than truncated timestamps
-    count(DISTINCT CAST(year(ordered_at) * 12 + month(ordered_at) AS INTEGER)) AS purchase_months
+    count(DISTINCT CAST(year(ordered_at) * 12 + month(ordered_at) AS INTEGER)) AS purchase_months`
+        : ''
+    }
   FROM orders
   WHERE ${where}
   GROUP BY customer_id
@@ -49,9 +54,13 @@ customer_values AS (
   SELECT customer_id, orders, spend,
     CAST(spend AS DOUBLE) / orders AS aov,
     first_order_at, last_order_at,
-    CAST(date_diff('day', CAST(last_order_at AS DATE), CAST(${asOfParam} AS DATE)) AS INTEGER) AS days_since_last,
+    CAST(date_diff('day', CAST(last_order_at AS DATE), CAST(${asOfParam} AS DATE)) AS INTEGER) AS days_since_last${
+      opts.months
+        ? `,
     CAST(purchase_months AS INTEGER) AS purchase_months,
-    CAST(date_diff('month', CAST(first_order_at AS DATE), CAST(${asOfParam} AS DATE) - 1) AS INTEGER) AS later_months
+    CAST(date_diff('month', CAST(first_order_at AS DATE), CAST(${asOfParam} AS DATE) - 1) AS INTEGER) AS later_months`
+        : ''
+    }
   FROM order_values
 )`;
 }
