@@ -20,6 +20,7 @@ import { registerCohorts } from './commands/cohorts.js';
 import { registerSql } from './commands/sql.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
+import { registerValue } from './commands/value.js';
 import { configureProgram, runProgram } from './output.js';
 
 /** The version in package.json, found by walking up from this file (src/cli or dist/src/cli). */
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
   registerRfm(program);
   registerLifecycle(program);
   registerCohorts(program);
+  registerValue(program);
   registerSql(program);
   registerExport(program);
   registerDemo(program);

@@ -65,19 +65,19 @@ const RECEIVABLE_PAID: Select = {
   groupBy: [col('receivable_id')],
 };
 
-// The latest stored RFM result per customer (src/analyses/rfm, `tidemark rfm --save`): rows of the greatest as-of date in tm_rfm.
-const CUSTOMER_RFM: Select = {
-  select: ['customer_id', 'as_of', 'recency_days', 'frequency', 'monetary', 'r', 'f', 'm', 'segment'].map((c) => ({ expr: col(c), as: c })),
-  from: { k: 'table', name: 'tm_rfm', as: 'tm_rfm' },
-  where: { k: 'inSub', e: col('as_of'), query: { select: [{ expr: agg('max', [col('as_of')]), as: 'as_of' }], from: { k: 'table', name: 'tm_rfm', as: 'tm_rfm_latest' } } },
-};
+/** Rows of the greatest as-of date of a stored analysis result (`tidemark rfm|lifecycle|tiers|matrix --save`). */
+const latestOf = (table: string, columns: readonly string[]): Select => ({
+  select: columns.map((c) => ({ expr: col(c), as: c })),
+  from: { k: 'table', name: table, as: table },
+  where: { k: 'inSub', e: col('as_of'), query: { select: [{ expr: agg('max', [col('as_of')]), as: 'as_of' }], from: { k: 'table', name: table, as: `${table}_latest` } } },
+});
+const CUSTOMER_RFM = latestOf('tm_rfm', ['customer_id', 'as_of', 'recency_days', 'frequency', 'monetary', 'r', 'f', 'm', 'segment']);
+const CUSTOMER_LIFECYCLE = latestOf('tm_lifecycle', ['customer_id', 'as_of', 'stage', 'first_order_date', 'last_order_date', 'recency_days']);
+const CUSTOMER_TIER = latestOf('tm_tiers', ['customer_id', 'as_of', 'orders', 'spend', 'repurchase_rate', 'last_order_at', 'tier']);
+const CUSTOMER_VALUE_TYPE = latestOf('tm_matrix', ['customer_id', 'as_of', 'orders', 'aov', 'value_type']);
 
-// The latest stored lifecycle stages (src/analyses/lifecycle, `tidemark lifecycle --save`): rows of the greatest as-of date in tm_lifecycle.
-const CUSTOMER_LIFECYCLE: Select = {
-  select: ['customer_id', 'as_of', 'stage', 'first_order_date', 'last_order_date', 'recency_days'].map((c) => ({ expr: col(c), as: c })),
-  from: { k: 'table', name: 'tm_lifecycle', as: 'tm_lifecycle' },
-  where: { k: 'inSub', e: col('as_of'), query: { select: [{ expr: agg('max', [col('as_of')]), as: 'as_of' }], from: { k: 'table', name: 'tm_lifecycle', as: 'tm_lifecycle_latest' } } },
-};
+/** Relations from customers to derived per-customer tables; path search does not walk through them (they lead nowhere new). */
+const DERIVED_RELATIONS: ReadonlySet<string> = new Set(['customer_stats', 'stats', 'paid', 'rfm', 'lifecycle', 'value_tier', 'value_type']);
 
 function buildModel(): Map<string, ModelTable> {
   const tables = new Map<string, ModelTable>();
@@ -98,6 +98,8 @@ function buildModel(): Map<string, ModelTable> {
     if (e.name === 'customers') relations.push({ name: 'stats', via: 'customer_id', target: 'customer_stats', targetKey: 'customer_id' });
     if (e.name === 'customers') relations.push({ name: 'rfm', via: 'customer_id', target: 'customer_rfm', targetKey: 'customer_id' });
     if (e.name === 'customers') relations.push({ name: 'lifecycle', via: 'customer_id', target: 'customer_lifecycle', targetKey: 'customer_id' });
+    if (e.name === 'customers') relations.push({ name: 'value_tier', via: 'customer_id', target: 'customer_tier', targetKey: 'customer_id' });
+    if (e.name === 'customers') relations.push({ name: 'value_type', via: 'customer_id', target: 'customer_value_type', targetKey: 'customer_id' });
     if (e.name === 'receivables') relations.push({ name: 'paid', via: 'receivable_id', target: 'receivable_paid', targetKey: 'receivable_id' });
     tables.set(e.name, { name: e.name, label: e.label, labelZh: e.labelZh, columns, relations });
   }
@@ -150,6 +152,36 @@ function buildModel(): Map<string, ModelTable> {
     relations: [],
     query: CUSTOMER_LIFECYCLE,
   });
+  tables.set('customer_tier', {
+    name: 'customer_tier',
+    label: 'Latest value tiers',
+    labelZh: '最新客户价值分层',
+    columns: new Map<string, FieldType>([
+      ['customer_id', 'id'],
+      ['as_of', 'date'],
+      ['orders', 'int'],
+      ['spend', 'money'],
+      ['repurchase_rate', 'decimal'],
+      ['last_order_at', 'timestamp'],
+      ['tier', 'enum'],
+    ]),
+    relations: [],
+    query: CUSTOMER_TIER,
+  });
+  tables.set('customer_value_type', {
+    name: 'customer_value_type',
+    label: 'Latest value matrix',
+    labelZh: '最新客户价值矩阵',
+    columns: new Map<string, FieldType>([
+      ['customer_id', 'id'],
+      ['as_of', 'date'],
+      ['orders', 'int'],
+      ['aov', 'decimal'],
+      ['value_type', 'enum'],
+    ]),
+    relations: [],
+    query: CUSTOMER_VALUE_TYPE,
+  });
   tables.set('receivable_paid', {
     name: 'receivable_paid',
     label: 'Payments per receivable',
@@ -176,7 +208,7 @@ export function pathsFrom(from: string, model: ReadonlyMap<string, ModelTable> =
     for (const t of frontier) {
       const base = out.get(t)!;
       for (const r of model.get(t)?.relations ?? []) {
-        if (r.name === 'customer_stats' || r.name === 'stats' || r.name === 'paid' || r.name === 'rfm' || r.name === 'lifecycle') continue;
+        if (DERIVED_RELATIONS.has(r.name)) continue;
         if (out.has(r.target)) continue;
         out.set(r.target, [...base, r.name]);
         next.push(r.target);

@@ -64,19 +64,24 @@ async function fillPeriod(wh: Warehouse, catalog: Catalog, q: Query): Promise<Qu
   return { ...q, ...(q.from ? {} : a ? { from: a } : {}), ...(q.to ? {} : b ? { to: b } : {}) };
 }
 
+/** Tables of stored analysis results that catalog dimensions read, and what to say when a warehouse has none yet. */
+const SAVED_RESULTS: Readonly<Record<string, { code: string; message: string }>> = {
+  tm_rfm: { code: 'no_rfm_results', message: 'rfm_segment: this warehouse has no stored RFM results; run `tidemark rfm --save` first' },
+  tm_lifecycle: { code: 'no_lifecycle_results', message: 'lifecycle_stage: this warehouse has no stored lifecycle stages; run `tidemark lifecycle --save` first' },
+  tm_tiers: { code: 'no_tier_results', message: 'value_tier: this warehouse has no stored value tiers; run `tidemark tiers --save` first' },
+  tm_matrix: { code: 'no_matrix_results', message: 'value_type: this warehouse has no stored value matrix; run `tidemark matrix --save` first' },
+};
+
 export async function runQuery(wh: Warehouse, catalog: Catalog, query: Query, opts: { today?: string; dialect?: Dialect } = {}): Promise<QueryResult> {
   const today = opts.today ?? (await warehouseToday(wh));
   const q = await fillPeriod(wh, catalog, query);
   const compiled = compileQuery(catalog, q, { today, ...(opts.dialect ? { dialect: opts.dialect } : {}) });
   const t0 = performance.now();
   const res = await wh.query(compiled.sql, compiled.params).catch((e: unknown) => {
-    // A warehouse created before RFM results existed, opened read-only: its table is created on the next read-write open.
-    if (e instanceof Error && /tm_rfm does not exist/.test(e.message)) {
-      throw new QueryError([{ code: 'no_rfm_results', field: 'dimensions', message: 'rfm_segment: this warehouse has no stored RFM results; run `tidemark rfm --save` first' }]);
-    }
-    if (e instanceof Error && /tm_lifecycle does not exist/.test(e.message)) {
-      throw new QueryError([{ code: 'no_lifecycle_results', field: 'dimensions', message: 'lifecycle_stage: this warehouse has no stored lifecycle stages; run `tidemark lifecycle --save` first' }]);
-    }
+    // A warehouse created before an analysis's results existed, opened read-only: its table is created on the next read-write open.
+    const missing = e instanceof Error ? /Table with name (tm_\w+) does not exist/.exec(e.message)?.[1] : undefined;
+    const saved = missing ? SAVED_RESULTS[missing] : undefined;
+    if (saved) throw new QueryError([{ code: saved.code, field: 'dimensions', message: saved.message }]);
     throw e;
   });
   const ms = performance.now() - t0;

@@ -144,6 +144,37 @@ export const SYSTEM_DDL = [
   sleeping_days INTEGER NOT NULL,
   computed_at TIMESTAMP NOT NULL
 );`,
+  // Value tiers (src/analyses/tiers), one set per as-of date; the catalog's value_tier reads the latest.
+  `CREATE TABLE IF NOT EXISTS tm_tiers (
+  customer_id VARCHAR NOT NULL,
+  as_of DATE NOT NULL,
+  window_from DATE,
+  orders BIGINT NOT NULL,
+  spend DECIMAL(18,2) NOT NULL,
+  aov DOUBLE NOT NULL,
+  purchase_months INTEGER NOT NULL,
+  repurchase_rate DOUBLE NOT NULL,
+  last_order_at TIMESTAMP NOT NULL,
+  days_since_last INTEGER NOT NULL,
+  tier VARCHAR NOT NULL,
+  rules JSON NOT NULL,
+  computed_at TIMESTAMP NOT NULL
+);`,
+  // Value matrix (src/analyses/matrix), one set per as-of date; the catalog's value_type reads the latest.
+  `CREATE TABLE IF NOT EXISTS tm_matrix (
+  customer_id VARCHAR NOT NULL,
+  as_of DATE NOT NULL,
+  window_from DATE,
+  orders BIGINT NOT NULL,
+  spend DECIMAL(18,2) NOT NULL,
+  aov DOUBLE NOT NULL,
+  last_order_at TIMESTAMP NOT NULL,
+  days_since_last INTEGER NOT NULL,
+  aov_threshold DOUBLE NOT NULL,
+  frequency_threshold DOUBLE NOT NULL,
+  value_type VARCHAR NOT NULL,
+  computed_at TIMESTAMP NOT NULL
+);`,
 ];
 
 export function warehouseDdl(entities: readonly EntityDef[] = ENTITIES): string[] {

@@ -45,7 +45,7 @@ export function segmentOf(r: boolean, f: boolean, m: boolean): SegmentDef {
 }
 
 /** Bound parameters numbered in order ($1, $2 …). */
-class Params {
+export class Params {
   readonly values: SqlValue[] = [];
   add(v: SqlValue): string {
     this.values.push(v);
@@ -54,7 +54,7 @@ class Params {
 }
 
 /** Counted orders of known customers (the catalog's `orders`/`buying_customers` definition) in from ≤ day < asOf. */
-function countedOrdersWhere(ps: Params, from: string | null, asOf: string): string {
+export function countedOrdersWhere(ps: Params, from: string | null, asOf: string): string {
   return [
     'customer_id IS NOT NULL',
     '(is_anonymous IS NULL OR is_anonymous = false)',
@@ -143,7 +143,7 @@ export function customersSql(p: ResolvedRfmParams): BuiltSql {
   return { sql: `SELECT * FROM (\n${inner}\n) rfm\nORDER BY CASE segment ${order} END, monetary DESC, customer_id`, params: ps.values };
 }
 
-/** Segment sizes, revenue and average R/F/M (values and scores); one row per segment that has customers. */
+/** Segment sizes, revenue and average R/F/M (values and scores); one row per segment that has customers. The sums give the averages over all customers (the split points) without a second pass. */
 export function summarySql(p: ResolvedRfmParams): BuiltSql {
   const ps = new Params();
   const inner = customersSelect(ps, p);
@@ -156,7 +156,8 @@ export function summarySql(p: ResolvedRfmParams): BuiltSql {
   avg(recency_days) AS avg_recency_days,
   avg(frequency) AS avg_frequency,
   CAST(avg(monetary) AS DOUBLE) AS avg_monetary,
-  avg(r) AS avg_r, avg(f) AS avg_f, avg(m) AS avg_m
+  avg(r) AS avg_r, avg(f) AS avg_f, avg(m) AS avg_m,
+  sum(r) AS sum_r, sum(f) AS sum_f, sum(m) AS sum_m, sum(recency_days) AS sum_recency_days, sum(frequency) AS sum_frequency
 FROM (
 ${inner}
 ) rfm

@@ -1,6 +1,6 @@
 import type { SqlValue, Warehouse } from '../../warehouse/port.js';
 import { isDate, resolveRfmParams, RfmError, validateRfmParams, type RfmParams, type ResolvedRfmParams } from './params.js';
-import { averagesSql, customersSql, insertSql, movementSql, SEGMENTS, summarySql, type SegmentDef, type SegmentKey } from './query.js';
+import { customersSql, insertSql, movementSql, SEGMENTS, summarySql, type SegmentDef, type SegmentKey } from './query.js';
 
 export interface SegmentSummary {
   readonly segment: SegmentKey;
@@ -41,8 +41,8 @@ export interface RfmResult {
   readonly segments: SegmentSummary[];
   readonly movement?: RfmMovement;
   /** The SQL that ran (PostHog-style), with its bound parameters; `customers` is the per-customer statement the others wrap. */
-  readonly sql: { customers: string; summary: string; averages: string; movement?: string };
-  readonly sqlParams: { customers: SqlValue[]; summary: SqlValue[]; averages: SqlValue[]; movement?: SqlValue[] };
+  readonly sql: { customers: string; summary: string; movement?: string };
+  readonly sqlParams: { customers: SqlValue[]; summary: SqlValue[]; movement?: SqlValue[] };
   readonly ms: number;
 }
 
@@ -79,14 +79,14 @@ export async function prepareRfm(wh: Warehouse, params: RfmParams): Promise<Reso
 export async function runRfm(wh: Warehouse, params: RfmParams): Promise<RfmResult> {
   const p = await prepareRfm(wh, params);
   const t0 = performance.now();
-  const avg = averagesSql(p);
-  const a = (await wh.query(avg.sql, avg.params)).rows[0] ?? {};
-  const customers = Number(a.customers ?? 0);
+  // One statement: the overall averages come from the per-segment sums, so the orders are scanned once.
+  const sum = summarySql(p);
+  const rows = (await wh.query(sum.sql, sum.params)).rows;
+  const total = (k: string) => rows.reduce((acc, r) => acc + Number(r[k] ?? 0), 0);
+  const customers = total('customers');
   if (customers === 0) {
     throw new RfmError([{ code: 'empty_window', field: p.from ? 'from' : 'asOf', message: `no counted orders of known customers in ${p.from ?? 'all history'} … ${p.asOf} (orders before the as-of day count): nothing to score` }]);
   }
-  const sum = summarySql(p);
-  const rows = (await wh.query(sum.sql, sum.params)).rows;
   const byKey = new Map(rows.map((r) => [String(r.segment), r]));
   const segments = SEGMENTS.map((s: SegmentDef): SegmentSummary => {
     const r = byKey.get(s.key);
@@ -125,12 +125,12 @@ export async function runRfm(wh: Warehouse, params: RfmParams): Promise<RfmResul
   return {
     params: p,
     customers,
-    revenue: Number(a.revenue ?? 0),
-    averages: { r: num(a.avg_r), f: num(a.avg_f), m: num(a.avg_m), recencyDays: num(a.avg_recency_days), frequency: num(a.avg_frequency), monetary: num(a.avg_monetary) },
+    revenue: total('revenue'),
+    averages: { r: total('sum_r') / customers, f: total('sum_f') / customers, m: total('sum_m') / customers, recencyDays: total('sum_recency_days') / customers, frequency: total('sum_frequency') / customers, monetary: total('revenue') / customers },
     segments,
     ...(movement ? { movement } : {}),
-    sql: { customers: cs.sql, summary: sum.sql, averages: avg.sql, ...(mv ? { movement: mv.sql } : {}) },
-    sqlParams: { customers: cs.params, summary: sum.params, averages: avg.params, ...(mv ? { movement: mv.params } : {}) },
+    sql: { customers: cs.sql, summary: sum.sql, ...(mv ? { movement: mv.sql } : {}) },
+    sqlParams: { customers: cs.params, summary: sum.params, ...(mv ? { movement: mv.params } : {}) },
     ms: performance.now() - t0,
   };
 }

@@ -76,6 +76,20 @@ export const DIMENSIONS: DimensionDef[] = [
   },
   { key: 'cohort_month', label: L('首购月份', 'Cohort month'), description: "The acquisition cohort: the first day of the month of the customer's first counted order (empty without one).", anchors: [a('orders', 'customer_stats.cohort_month'), a('customers', 'stats.cohort_month')] },
   { key: 'cohort_week', label: L('首购周', 'Cohort week'), description: "The acquisition cohort by week: the Monday of the ISO week of the customer's first counted order.", anchors: [a('orders', 'customer_stats.cohort_week'), a('customers', 'stats.cohort_week')] },
+  {
+    key: 'value_tier',
+    label: L('客户价值分层', 'Value tier'),
+    description: "The customer's tier in the latest stored value tiers (`tidemark tiers --save`): high, potential, low by default, or the names of your rules; empty for customers without one.",
+    values: { high: L('高价值客户', 'High value'), potential: L('潜力客户', 'Potential'), low: L('低价值客户', 'Low value') },
+    anchors: [a('customers', 'value_tier.tier')],
+  },
+  {
+    key: 'value_type',
+    label: L('客户价值类型', 'Value type'),
+    description: "The customer's quadrant in the latest stored value matrix (`tidemark matrix --save`): average order value × purchase frequency; empty for customers without one.",
+    values: { quality: L('优质型', 'Quality'), spender: L('乐于消费型', 'Big spender'), frequent: L('经常型', 'Frequent'), uncertain: L('不确定型', 'Uncertain') },
+    anchors: [a('customers', 'value_type.value_type')],
+  },
   { key: 'customer', label: L('客户', 'Customer'), description: 'One row per customer (customer id).', anchors: [a('customers', 'customer_id')] },
 
   { key: 'branch', label: L('分公司', 'Branch'), hierarchy: 'org', level: 0, description: "The rep's branch: the parent of their department (the department itself when it has no parent).", anchors: [a('employees', 'coalesce(unit.parent.name, unit.name, unit_id)')] },
