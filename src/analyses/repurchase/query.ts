@@ -1,0 +1,158 @@
+/**
+ * The repurchase statements the catalog cannot express: purchase days, the intervals between them, their
+ * distribution, and the reminder list. Values are bound parameters; the rest of the text is fixed here.
+ */
+import { CUSTOMER_ORDER } from '../../metrics/catalog/define.js';
+import type { SqlValue } from '../../warehouse/port.js';
+import type { ResolvedRepurchaseParams } from './params.js';
+
+export interface BuiltSql {
+  readonly sql: string;
+  readonly params: SqlValue[];
+}
+
+/** Bound parameters numbered in order ($1, $2 …). */
+class Params {
+  readonly values: SqlValue[] = [];
+  add(v: SqlValue): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+/** Histogram buckets of the inter-purchase interval, in days: [low, high] inclusive, high null = no upper bound. */
+export const INTERVAL_BUCKETS: readonly (readonly [number, number | null])[] = [
+  [1, 7],
+  [8, 14],
+  [15, 30],
+  [31, 60],
+  [61, 90],
+  [91, 180],
+  [181, 365],
+  [366, null],
+];
+
+export const bucketName = ([lo, hi]: readonly [number, number | null]): string => (hi === null ? `${lo}+` : `${lo}-${hi}`);
+
+/**
+ * counted: the counted orders of known customers (the catalog's CUSTOMER_ORDER) with from ≤ day < asOf;
+ * days: one row per customer and purchase day; gaps: each purchase day with the days since the previous one (NULL for the first).
+ */
+function gapsCtes(ps: Params, p: Pick<ResolvedRepurchaseParams, 'from' | 'asOf'>): string {
+  return `counted AS (
+  SELECT order_id, customer_id, ordered_at, amount FROM orders
+  WHERE ${CUSTOMER_ORDER}
+    AND ordered_at >= CAST(${ps.add(p.from)} AS DATE)
+    AND ordered_at < CAST(${ps.add(p.asOf)} AS DATE)
+),
+days AS (
+  SELECT customer_id, CAST(ordered_at AS DATE) AS day, count(*) AS orders, sum(coalesce(amount, 0)) AS amount FROM counted GROUP BY ALL
+),
+gaps AS (
+  SELECT customer_id, day, orders, amount, date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap FROM days
+)`;
+}
+
+/** One row: intervals, customers with one, the buying customers and those with ≥ 2 purchase days, mean and percentiles (linear interpolation). */
+export function intervalSummarySql(p: ResolvedRepurchaseParams): BuiltSql {
+  const ps = new Params();
+  const ctes = gapsCtes(ps, p);
+  return {
+    sql: `WITH ${ctes}
+SELECT count(gap) AS intervals,
+  count(DISTINCT customer_id) AS customers,
+  count(DISTINCT CASE WHEN gap IS NOT NULL THEN customer_id END) AS customers_with_interval,
+  avg(gap) AS mean_days,
+  quantile_cont(gap, 0.25) AS p25_days,
+  quantile_cont(gap, 0.5) AS median_days,
+  quantile_cont(gap, 0.75) AS p75_days,
+  quantile_cont(gap, 0.9) AS p90_days
+FROM gaps`,
+    params: ps.values,
+  };
+}
+
+/** Intervals per bucket of {@link INTERVAL_BUCKETS}: columns bucket (its index), intervals. */
+export function intervalHistogramSql(p: ResolvedRepurchaseParams): BuiltSql {
+  const ps = new Params();
+  const ctes = gapsCtes(ps, p);
+  const cases = INTERVAL_BUCKETS.map(([lo, hi], i) => `    WHEN gap ${hi === null ? `>= ${lo}` : `<= ${hi}`} THEN ${i}`).join('\n');
+  return {
+    sql: `WITH ${ctes}
+SELECT CASE
+${cases}
+  END AS bucket, count(*) AS intervals
+FROM gaps WHERE gap IS NOT NULL
+GROUP BY ALL ORDER BY bucket`,
+    params: ps.values,
+  };
+}
+
+/**
+ * The reminder list: customers with at least minPurchases purchase days whose days since the last one
+ * exceed their usual interval (the median of their intervals) × factor, the most overdue first.
+ * Columns: customer_id, name, phone, orders, purchase_days, last_order_date, usual_interval_days,
+ * due_after_days, days_since_last_order, days_overdue, top_category, monetary.
+ */
+export function remindersSql(p: ResolvedRepurchaseParams, opts: { limit?: number } = {}): BuiltSql {
+  const ps = new Params();
+  const ctes = gapsCtes(ps, p);
+  const minPurchases = ps.add(p.minPurchases);
+  const asOf = ps.add(p.asOf);
+  const factor = ps.add(p.factor);
+  const limit = opts.limit === undefined ? '' : `\nLIMIT ${ps.add(opts.limit)}`;
+  return {
+    sql: `WITH ${ctes},
+per AS (
+  SELECT customer_id, sum(orders) AS orders, count(*) AS purchase_days, CAST(sum(amount) AS DECIMAL(18,2)) AS monetary, max(day) AS last_day, quantile_cont(gap, 0.5) AS usual_interval_days
+  FROM gaps GROUP BY customer_id HAVING count(*) >= ${minPurchases}
+),
+due AS (
+  SELECT *, date_diff('day', last_day, CAST(${asOf} AS DATE)) AS days_since, usual_interval_days * CAST(${factor} AS DOUBLE) AS due_after_days FROM per
+),
+overdue AS (
+  SELECT * FROM due WHERE days_since > due_after_days
+),
+categories AS (
+  SELECT c.customer_id, p.category_l1 AS category, count(DISTINCT c.order_id) AS n
+  FROM counted c
+  JOIN order_items i ON i.order_id = c.order_id
+  JOIN products p ON p.product_id = i.product_id
+  WHERE p.category_l1 IS NOT NULL AND c.customer_id IN (SELECT customer_id FROM overdue)
+  GROUP BY ALL
+),
+top_category AS (
+  SELECT customer_id, category FROM categories
+  QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY n DESC, category) = 1
+)
+SELECT d.customer_id, cu.name, cu.phone, CAST(d.orders AS INTEGER) AS orders, CAST(d.purchase_days AS INTEGER) AS purchase_days,
+  strftime(d.last_day, '%Y-%m-%d') AS last_order_date, d.usual_interval_days, d.due_after_days,
+  CAST(d.days_since AS INTEGER) AS days_since_last_order, d.days_since - d.due_after_days AS days_overdue,
+  t.category AS top_category, d.monetary
+FROM overdue d
+LEFT JOIN customers cu ON cu.customer_id = d.customer_id
+LEFT JOIN top_category t ON t.customer_id = d.customer_id
+ORDER BY days_overdue DESC, d.customer_id${limit}`,
+    params: ps.values,
+  };
+}
+
+/** How many customers are on the reminder list, and how many have a usual interval at all (≥ minPurchases purchase days). */
+export function reminderCountSql(p: ResolvedRepurchaseParams): BuiltSql {
+  const ps = new Params();
+  const ctes = gapsCtes(ps, p);
+  const minPurchases = ps.add(p.minPurchases);
+  const asOf = ps.add(p.asOf);
+  const factor = ps.add(p.factor);
+  return {
+    sql: `WITH ${ctes},
+per AS (
+  SELECT customer_id, max(day) AS last_day, quantile_cont(gap, 0.5) AS usual_interval_days
+  FROM gaps GROUP BY customer_id HAVING count(*) >= ${minPurchases}
+)
+SELECT count(*) AS eligible,
+  count(*) FILTER (WHERE date_diff('day', last_day, CAST(${asOf} AS DATE)) > usual_interval_days * CAST(${factor} AS DOUBLE)) AS overdue
+FROM per`,
+    params: ps.values,
+  };
+}
