@@ -14,6 +14,7 @@ import { registerMetrics } from './commands/metrics.js';
 import { registerDrill, registerQuery } from './commands/query.js';
 import { registerOverview } from './commands/overview.js';
 import { registerReport } from './commands/report.js';
+import { registerRepurchase } from './commands/repurchase.js';
 import { registerRfm } from './commands/rfm.js';
 import { registerSql } from './commands/sql.js';
 import { registerStart } from './commands/start.js';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerDrill(program);
   registerReport(program);
   registerRfm(program);
+  registerRepurchase(program);
   registerSql(program);
   registerExport(program);
   registerDemo(program);

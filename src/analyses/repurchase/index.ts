@@ -33,7 +33,7 @@
  *   two middle ones when even).
  * - **Reminder list**: customers with ≥ `minPurchases` (default 3) purchase days in the window whose days
  *   since the last purchase day, measured to `asOf` (so ≥ 1), exceed usual interval × `factor` (default 1).
- *   A customer exactly at the due day is not yet listed. Days overdue = days since − usual × factor; the
+ *   A customer exactly at the due day is not yet listed; with `maxOverdueDays`, only those overdue by at most that many days (the recently due) are. Days overdue = days since − usual × factor; the
  *   list is sorted by it (most overdue first, then customer_id). Each row: customer_id, name, phone (raw
  *   here: mask it where personal data is masked), counted orders, purchase days, last order date, usual
  *   interval, days since, days overdue, top category (the category_l1 in most of their counted orders of

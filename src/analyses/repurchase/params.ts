@@ -15,6 +15,8 @@ export interface RepurchaseParams {
   readonly minPurchases?: number;
   /** Reminders: a customer is due once the days since the last purchase exceed usual interval × factor. Default 1. */
   readonly factor?: number;
+  /** Reminders: only customers overdue by at most this many days (the recently due; long-lapsed ones are a win-back case). Default: no bound. */
+  readonly maxOverdueDays?: number;
   /** How many products to list (the most bought first). Default 20. */
   readonly productLimit?: number;
   /** How many reminder rows the result carries (the most overdue first); the count is of all. Default 100. */
@@ -29,6 +31,7 @@ export interface ResolvedRepurchaseParams {
   readonly asOf: string;
   readonly minPurchases: number;
   readonly factor: number;
+  readonly maxOverdueDays: number | null;
   readonly productLimit: number;
   readonly reminderLimit: number;
 }
@@ -77,6 +80,7 @@ export function validateRepurchaseParams(p: unknown): RepurchaseIssue[] {
   int('minPurchases', 2);
   int('productLimit', 1);
   int('reminderLimit', 0);
+  if (q.maxOverdueDays !== undefined && !(typeof q.maxOverdueDays === 'number' && Number.isFinite(q.maxOverdueDays) && q.maxOverdueDays >= 0)) add('invalid_number', 'maxOverdueDays', `maxOverdueDays: expected a number of days ≥ 0, got ${JSON.stringify(q.maxOverdueDays)}`);
   if (q.factor !== undefined && !(typeof q.factor === 'number' && Number.isFinite(q.factor) && q.factor > 0)) add('invalid_number', 'factor', `factor: expected a number > 0 (1 = due after the usual interval), got ${JSON.stringify(q.factor)}`);
   return issues;
 }
@@ -90,6 +94,7 @@ export function resolveRepurchaseParams(p: RepurchaseParams, first: string, last
     asOf: p.asOf ?? shiftDay(to, 1, 'day'),
     minPurchases: p.minPurchases ?? DEFAULT_MIN_PURCHASES,
     factor: p.factor ?? DEFAULT_FACTOR,
+    maxOverdueDays: p.maxOverdueDays ?? null,
     productLimit: p.productLimit ?? DEFAULT_PRODUCT_LIMIT,
     reminderLimit: p.reminderLimit ?? DEFAULT_REMINDER_LIMIT,
   };

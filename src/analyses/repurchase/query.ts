@@ -111,7 +111,7 @@ due AS (
   SELECT *, date_diff('day', last_day, CAST(${asOf} AS DATE)) AS days_since, usual_interval_days * CAST(${factor} AS DOUBLE) AS due_after_days FROM per
 ),
 overdue AS (
-  SELECT * FROM due WHERE days_since > due_after_days
+  SELECT * FROM due WHERE days_since > due_after_days${p.maxOverdueDays === null ? '' : ` AND days_since - due_after_days <= ${ps.add(p.maxOverdueDays)}`}
 ),
 categories AS (
   SELECT c.customer_id, p.category_l1 AS category, count(DISTINCT c.order_id) AS n
@@ -151,8 +151,8 @@ per AS (
   FROM gaps GROUP BY customer_id HAVING count(*) >= ${minPurchases}
 )
 SELECT count(*) AS eligible,
-  count(*) FILTER (WHERE date_diff('day', last_day, CAST(${asOf} AS DATE)) > usual_interval_days * CAST(${factor} AS DOUBLE)) AS overdue
-FROM per`,
+  count(*) FILTER (WHERE days_since > due_after_days${p.maxOverdueDays === null ? '' : ` AND days_since - due_after_days <= ${ps.add(p.maxOverdueDays)}`}) AS overdue
+FROM (SELECT date_diff('day', last_day, CAST(${asOf} AS DATE)) AS days_since, usual_interval_days * CAST(${factor} AS DOUBLE) AS due_after_days FROM per) d`,
     params: ps.values,
   };
 }

@@ -106,6 +106,9 @@ describe('repurchase on a hand-computed shop', () => {
     // factor 1.2: A03 is due after 11.4 days (11 since: not yet); A01 after 12 (overdue 140)
     const f = await runRepurchase(ctx.wh, catalog, { to: '2024-06-30', factor: 1.2 }, { reminders: true });
     expect(f.reminders!.rows.map((x) => [x.customer_id, x.days_overdue])).toEqual([['A01', 140]]);
+    // at most 10 days overdue: A03 (1.5) only; A01 (142) is a win-back case
+    const recent = await runRepurchase(ctx.wh, catalog, { to: '2024-06-30', maxOverdueDays: 10 }, { reminders: true });
+    expect([recent.reminders!.overdue, recent.reminders!.rows.map((x) => x.customer_id)]).toEqual([1, ['A03']]);
     // minPurchases 4: only A01 and A06 have a usual interval; limit 0 carries no rows but still counts
     const m = await runRepurchase(ctx.wh, catalog, { to: '2024-06-30', minPurchases: 4, reminderLimit: 0 }, { reminders: true });
     expect([m.reminders!.eligible, m.reminders!.overdue, m.reminders!.rows.length]).toEqual([2, 1, 0]);
