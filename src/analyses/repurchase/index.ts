@@ -40,5 +40,5 @@
  *   the window; ties alphabetical; NULL without items) and their spending (sum of counted order amounts).
  */
 export * from './params.js';
-export { bucketName, INTERVAL_BUCKETS, intervalHistogramSql, intervalSummarySql, reminderCountSql, remindersSql, type BuiltSql } from './query.js';
+export { bucketName, INTERVAL_BUCKETS, remindersSql, statsSql, type BuiltSql } from './query.js';
 export * from './run.js';

@@ -53,37 +53,46 @@ gaps AS (
 )`;
 }
 
-/** One row: intervals, customers with one, the buying customers and those with ≥ 2 purchase days, mean and percentiles (linear interpolation). */
-export function intervalSummarySql(p: ResolvedRepurchaseParams): BuiltSql {
+/** The condition "overdue" on a row with days_since and due_after_days. */
+function overdueCondition(ps: Params, p: ResolvedRepurchaseParams): string {
+  return `days_since > due_after_days${p.maxOverdueDays === null ? '' : ` AND days_since - due_after_days <= ${ps.add(p.maxOverdueDays)}`}`;
+}
+
+/**
+ * One row, one pass over the window: intervals, buying customers, customers with an interval, mean and
+ * percentiles (linear interpolation), intervals per {@link INTERVAL_BUCKETS} bucket (b0, b1 …) and, with
+ * `reminders`, the customers with a usual interval (eligible) and how many of them are overdue.
+ */
+export function statsSql(p: ResolvedRepurchaseParams, opts: { reminders?: boolean } = {}): BuiltSql {
   const ps = new Params();
   const ctes = gapsCtes(ps, p);
-  return {
-    sql: `WITH ${ctes}
-SELECT count(gap) AS intervals,
+  const buckets = INTERVAL_BUCKETS.map(([lo, hi], i) => `  count(*) FILTER (WHERE gap ${hi === null ? `>= ${lo}` : `BETWEEN ${lo} AND ${hi}`}) AS b${i}`).join(',\n');
+  const stats = `SELECT count(gap) AS intervals,
   count(DISTINCT customer_id) AS customers,
   count(DISTINCT CASE WHEN gap IS NOT NULL THEN customer_id END) AS customers_with_interval,
   avg(gap) AS mean_days,
   quantile_cont(gap, 0.25) AS p25_days,
   quantile_cont(gap, 0.5) AS median_days,
   quantile_cont(gap, 0.75) AS p75_days,
-  quantile_cont(gap, 0.9) AS p90_days
-FROM gaps`,
-    params: ps.values,
-  };
-}
-
-/** Intervals per bucket of {@link INTERVAL_BUCKETS}: columns bucket (its index), intervals. */
-export function intervalHistogramSql(p: ResolvedRepurchaseParams): BuiltSql {
-  const ps = new Params();
-  const ctes = gapsCtes(ps, p);
-  const cases = INTERVAL_BUCKETS.map(([lo, hi], i) => `    WHEN gap ${hi === null ? `>= ${lo}` : `<= ${hi}`} THEN ${i}`).join('\n');
+  quantile_cont(gap, 0.9) AS p90_days,
+${buckets}
+FROM gaps`;
+  if (!opts.reminders) return { sql: `WITH ${ctes}\n${stats}`, params: ps.values };
+  const minPurchases = ps.add(p.minPurchases);
+  const asOf = ps.add(p.asOf);
+  const factor = ps.add(p.factor);
   return {
-    sql: `WITH ${ctes}
-SELECT CASE
-${cases}
-  END AS bucket, count(*) AS intervals
-FROM gaps WHERE gap IS NOT NULL
-GROUP BY ALL ORDER BY bucket`,
+    sql: `WITH ${ctes},
+per AS (
+  SELECT max(day) AS last_day, quantile_cont(gap, 0.5) AS usual_interval_days
+  FROM gaps GROUP BY customer_id HAVING count(*) >= ${minPurchases}
+),
+due AS (
+  SELECT date_diff('day', last_day, CAST(${asOf} AS DATE)) AS days_since, usual_interval_days * CAST(${factor} AS DOUBLE) AS due_after_days FROM per
+)
+SELECT * FROM (
+${stats}
+) s, (SELECT count(*) AS eligible, count(*) FILTER (WHERE ${overdueCondition(ps, p)}) AS overdue FROM due) r`,
     params: ps.values,
   };
 }
@@ -100,7 +109,7 @@ export function remindersSql(p: ResolvedRepurchaseParams, opts: { limit?: number
   const minPurchases = ps.add(p.minPurchases);
   const asOf = ps.add(p.asOf);
   const factor = ps.add(p.factor);
-  const limit = opts.limit === undefined ? '' : `\nLIMIT ${ps.add(opts.limit)}`;
+  const limit = opts.limit === undefined ? '' : `\n  LIMIT ${ps.add(opts.limit)}`;
   return {
     sql: `WITH ${ctes},
 per AS (
@@ -111,7 +120,8 @@ due AS (
   SELECT *, date_diff('day', last_day, CAST(${asOf} AS DATE)) AS days_since, usual_interval_days * CAST(${factor} AS DOUBLE) AS due_after_days FROM per
 ),
 overdue AS (
-  SELECT * FROM due WHERE days_since > due_after_days${p.maxOverdueDays === null ? '' : ` AND days_since - due_after_days <= ${ps.add(p.maxOverdueDays)}`}
+  SELECT *, days_since - due_after_days AS days_overdue FROM due WHERE ${overdueCondition(ps, p)}
+  ORDER BY days_overdue DESC, customer_id${limit}
 ),
 categories AS (
   SELECT c.customer_id, p.category_l1 AS category, count(DISTINCT c.order_id) AS n
@@ -127,32 +137,12 @@ top_category AS (
 )
 SELECT d.customer_id, cu.name, cu.phone, CAST(d.orders AS INTEGER) AS orders, CAST(d.purchase_days AS INTEGER) AS purchase_days,
   strftime(d.last_day, '%Y-%m-%d') AS last_order_date, d.usual_interval_days, d.due_after_days,
-  CAST(d.days_since AS INTEGER) AS days_since_last_order, d.days_since - d.due_after_days AS days_overdue,
+  CAST(d.days_since AS INTEGER) AS days_since_last_order, d.days_overdue,
   t.category AS top_category, d.monetary
 FROM overdue d
 LEFT JOIN customers cu ON cu.customer_id = d.customer_id
 LEFT JOIN top_category t ON t.customer_id = d.customer_id
-ORDER BY days_overdue DESC, d.customer_id${limit}`,
-    params: ps.values,
-  };
-}
-
-/** How many customers are on the reminder list, and how many have a usual interval at all (≥ minPurchases purchase days). */
-export function reminderCountSql(p: ResolvedRepurchaseParams): BuiltSql {
-  const ps = new Params();
-  const ctes = gapsCtes(ps, p);
-  const minPurchases = ps.add(p.minPurchases);
-  const asOf = ps.add(p.asOf);
-  const factor = ps.add(p.factor);
-  return {
-    sql: `WITH ${ctes},
-per AS (
-  SELECT customer_id, max(day) AS last_day, quantile_cont(gap, 0.5) AS usual_interval_days
-  FROM gaps GROUP BY customer_id HAVING count(*) >= ${minPurchases}
-)
-SELECT count(*) AS eligible,
-  count(*) FILTER (WHERE days_since > due_after_days${p.maxOverdueDays === null ? '' : ` AND days_since - due_after_days <= ${ps.add(p.maxOverdueDays)}`}) AS overdue
-FROM (SELECT date_diff('day', last_day, CAST(${asOf} AS DATE)) AS days_since, usual_interval_days * CAST(${factor} AS DOUBLE) AS due_after_days FROM per) d`,
+ORDER BY d.days_overdue DESC, d.customer_id`,
     params: ps.values,
   };
 }

@@ -4,7 +4,7 @@ import { runQuery, type QueryResult } from '../../query/run.js';
 import type { Query } from '../../query/types.js';
 import type { Row, SqlValue, Warehouse } from '../../warehouse/port.js';
 import { RepurchaseError, resolveRepurchaseParams, validateRepurchaseParams, type RepurchaseParams, type ResolvedRepurchaseParams } from './params.js';
-import { bucketName, INTERVAL_BUCKETS, intervalHistogramSql, intervalSummarySql, reminderCountSql, remindersSql } from './query.js';
+import { bucketName, INTERVAL_BUCKETS, remindersSql, statsSql } from './query.js';
 
 /** The catalog metrics the headline and the per-category/product tables show (one definition each, in src/metrics/catalog). */
 export const HEADLINE_METRICS = ['orders', 'buying_customers', 'repeat_customers', 'repurchase_rate'] as const;
@@ -77,8 +77,8 @@ export interface RepurchaseResult {
   readonly products: CatalogTable;
   readonly reminders?: Reminders;
   /** The SQL that ran, with its bound parameters (the catalog tables carry their own). */
-  readonly sql: { headline: string; intervals: string; histogram: string; reminders?: string };
-  readonly sqlParams: { headline: SqlValue[]; intervals: SqlValue[]; histogram: SqlValue[]; reminders?: SqlValue[] };
+  readonly sql: { headline: string; intervals: string; reminders?: string };
+  readonly sqlParams: { headline: SqlValue[]; intervals: SqlValue[]; reminders?: SqlValue[] };
   readonly ms: number;
 }
 
@@ -118,21 +118,17 @@ export async function runRepurchase(wh: Warehouse, catalog: Catalog, params: Rep
   const categories = await catalogTable(wh, catalog, { metrics: [...PRODUCT_METRICS], dimensions: ['category'], ...period, sort: [{ key: 'item_buyers', desc: true }, { key: 'category' }] }, p.asOf);
   const products = await catalogTable(wh, catalog, { metrics: [...PRODUCT_METRICS], dimensions: ['product'], ...period, sort: [{ key: 'item_buyers', desc: true }, { key: 'product' }], limit: p.productLimit }, p.asOf);
 
-  const sum = intervalSummarySql(p);
-  const s = (await wh.query(sum.sql, sum.params)).rows[0] ?? {};
-  const hist = intervalHistogramSql(p);
-  const counts = new Map((await wh.query(hist.sql, hist.params)).rows.map((r) => [Number(r.bucket), Number(r.intervals)]));
+  const st = statsSql(p, { reminders: opts.reminders === true });
+  const s = (await wh.query(st.sql, st.params)).rows[0] ?? {};
   const total = Number(s.intervals ?? 0);
   const histogram = INTERVAL_BUCKETS.map((b, i): IntervalBucket => {
-    const n = counts.get(i) ?? 0;
+    const n = Number(s[`b${i}`] ?? 0);
     return { bucket: bucketName(b), low: b[0], high: b[1], intervals: n, share: total ? n / total : 0 };
   });
 
   let reminders: Reminders | undefined;
   let rem: ReturnType<typeof remindersSql> | undefined;
   if (opts.reminders) {
-    const c = reminderCountSql(p);
-    const cr = (await wh.query(c.sql, c.params)).rows[0] ?? {};
     rem = remindersSql(p, { limit: p.reminderLimit });
     const rows = (await wh.query(rem.sql, rem.params)).rows.map(
       (r): Reminder => ({
@@ -150,7 +146,7 @@ export async function runRepurchase(wh: Warehouse, catalog: Catalog, params: Rep
         monetary: Number(r.monetary),
       }),
     );
-    reminders = { eligible: Number(cr.eligible ?? 0), overdue: Number(cr.overdue ?? 0), rows };
+    reminders = { eligible: Number(s.eligible ?? 0), overdue: Number(s.overdue ?? 0), rows };
   }
   return {
     params: p,
@@ -169,8 +165,8 @@ export async function runRepurchase(wh: Warehouse, catalog: Catalog, params: Rep
     categories,
     products,
     ...(reminders ? { reminders } : {}),
-    sql: { headline: head.sql, intervals: sum.sql, histogram: hist.sql, ...(rem ? { reminders: rem.sql } : {}) },
-    sqlParams: { headline: head.params, intervals: sum.params, histogram: hist.params, ...(rem ? { reminders: rem.params } : {}) },
+    sql: { headline: head.sql, intervals: st.sql, ...(rem ? { reminders: rem.sql } : {}) },
+    sqlParams: { headline: head.params, intervals: st.params, ...(rem ? { reminders: rem.params } : {}) },
     ms: performance.now() - t0,
   };
 }
