@@ -10,6 +10,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerLog } from './commands/log.js';
+import { registerMembers } from './commands/members.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerDrill, registerQuery } from './commands/query.js';
 import { registerOverview } from './commands/overview.js';
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerRfm(program);
   registerRepurchase(program);
+  registerMembers(program);
   registerSql(program);
   registerExport(program);
   registerDemo(program);

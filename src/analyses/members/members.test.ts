@@ -179,9 +179,14 @@ describe('tidemark members (the built CLI)', () => {
       expect(text).toContain('2024-02,210,0,0,-5,205,295');
       const t = cli(['members', '--db', ctx.path, '--as-of', '2024-04-02', '--compare-as-of', '2024-04-01', '--tiers', '普通,银卡,金卡', '--format', 'table']);
       expect(t.status, t.stderr).toBe(0);
-      const bad = cli(['members', '--db', ctx.path, '--from', '2024-01-01', '--as-of', '2024-02-30', '--grain', 'day']);
+      const bad = cli(['members', '--db', ctx.path, '--from', '2024-01-01', '--as-of', '2024-02-30', '--tiers', '金卡,金卡']);
       expect(bad.status).toBe(2);
       expect(bad.stderr).toContain("--as-of: '2024-02-30' is not a date");
+      expect(bad.stderr).toContain('--as-of: give either a range');
+      expect(bad.stderr).toContain('--tiers: a tier is named twice');
+      const grain = cli(['members', '--db', ctx.path, '--grain', 'day']);
+      expect(grain.status).toBe(2);
+      expect(grain.stderr).toContain('--grain');
     } finally {
       await ctx.cleanup();
     }
