@@ -192,3 +192,47 @@ describe('tidemark members (the built CLI)', () => {
     }
   });
 });
+
+describe('members on a generated demo equal a second method (DuckDB ASOF join, a plain ledger sum)', () => {
+  let ctx: Ctx;
+  beforeAll(async () => {
+    ctx = await tempWarehouse();
+    const { generateDemo } = await import('../../demo/index.js');
+    await generateDemo(ctx.wh, { customers: 1500, seed: 7 });
+  }, 120_000);
+  afterAll(async () => {
+    await ctx.cleanup();
+  });
+
+  it('tier counts at every month end and the balance at every month end', async () => {
+    const r = await runMembers(ctx.wh, catalog, { grain: 'month' });
+    expect(r.distribution.length).toBeGreaterThan(12);
+    const days = r.distribution.map((d) => d.snapshot);
+    // Each (customer, day) takes the last change before the day (ASOF join); without one, the first change's
+    // from_tier, else the current tier, and only once registered (or with a change before the day).
+    const hand = await ctx.wh.query(
+      `WITH snaps AS (SELECT CAST(unnest(string_split($1, ',')) AS TIMESTAMP) AS at),
+        first_change AS (SELECT customer_id, arg_min(from_tier, changed_at) AS first_from FROM tier_changes GROUP BY 1),
+        cs AS (SELECT c.customer_id, c.registered_at, c.member_tier, c.is_stub, s.at FROM customers c CROSS JOIN snaps s)
+      SELECT strftime(cs.at, '%Y-%m-%d') AS day, CASE WHEN t.customer_id IS NOT NULL THEN t.to_tier WHEN f.customer_id IS NOT NULL THEN f.first_from ELSE cs.member_tier END AS tier, count(*) AS n
+      FROM cs ASOF LEFT JOIN tier_changes t ON cs.customer_id = t.customer_id AND cs.at > t.changed_at
+      LEFT JOIN first_change f ON f.customer_id = cs.customer_id
+      WHERE t.customer_id IS NOT NULL OR (cs.is_stub IS NOT TRUE AND (cs.registered_at IS NULL OR cs.registered_at < cs.at))
+      GROUP BY ALL`,
+      [days.join(',')],
+    );
+    const expected: Record<string, Record<string, number>> = {};
+    for (const row of hand.rows) (expected[String(row.day)] ??= {})[row.tier === null ? 'none' : String(row.tier)] = Number(row.n);
+    const got: Record<string, Record<string, number>> = {};
+    for (const d of r.distribution) {
+      got[d.snapshot] = Object.fromEntries(Object.entries(d.counts).filter(([, n]) => n > 0));
+      if (d.nonMembers) got[d.snapshot]!.none = d.nonMembers;
+    }
+    expect(got).toEqual(expected);
+    expect(Object.values(got).some((x) => Object.keys(x).length >= 3)).toBe(true);
+    const bal = await ctx.wh.query(`SELECT strftime(s.at, '%Y-%m-%d') AS day, (SELECT coalesce(sum(points), 0) FROM points_ledger WHERE occurred_at < s.at) AS b FROM (SELECT CAST(unnest(string_split($1, ',')) AS TIMESTAMP) AS at) s`, [days.join(',')]);
+    const balances = Object.fromEntries(bal.rows.map((x) => [String(x.day), Number(x.b)]));
+    expect(Object.fromEntries(r.points.periods.map((x) => [x.snapshot, x.balance]))).toEqual(balances);
+    expect(r.points.periods.at(-1)!.balance).toBeGreaterThan(0);
+  }, 60_000);
+});

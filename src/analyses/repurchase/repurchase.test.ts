@@ -204,5 +204,21 @@ describe.runIf(existsSync(CDNOW))('inter-purchase intervals on CDNOW equal a han
     expect(r.headline.buyingCustomers).toBe(23_570);
     expect(r.headline.repeatCustomers).toBe(Number(hand.repeaters));
     expect(r.headline.repurchaseRate).toBeCloseTo(Number(hand.repeaters) / 23_570, 12);
+    // The reminder list as of 1998-07-01: per raw customer the median gap, due when days since the last day exceed it.
+    const due = (
+      await ctx.wh.query(
+        `WITH raw AS (SELECT regexp_split_to_array(trim(line), '\\s+') AS f FROM read_csv($1, columns = {'line': 'VARCHAR'}, header = false, delim = '\\t', quote = '', escape = '') WHERE regexp_matches(line, '^\\s*\\S+\\s+\\d{8}\\s')),
+          d AS (SELECT DISTINCT f[1] AS c, CAST(strptime(f[2], '%Y%m%d') AS DATE) AS day FROM raw),
+          g AS (SELECT c, day, day - lag(day) OVER (PARTITION BY c ORDER BY day) AS gap FROM d),
+          per AS (SELECT c, count(*) AS days, max(day) AS last, median(gap) AS usual FROM g GROUP BY c HAVING count(*) >= 3)
+        SELECT count(*) AS eligible, count(*) FILTER (WHERE DATE '1998-07-01' - last > usual) AS overdue,
+          (SELECT ltrim(c, '0') FROM per ORDER BY (DATE '1998-07-01' - last) - usual DESC, c LIMIT 1) AS first
+        FROM per`,
+        [CDNOW],
+      )
+    ).rows[0]!;
+    const rm = await runRepurchase(ctx.wh, catalog, { asOf: '1998-07-01', reminderLimit: 1 }, { reminders: true });
+    expect([rm.reminders!.eligible, rm.reminders!.overdue]).toEqual([Number(due.eligible), Number(due.overdue)]);
+    expect(rm.reminders!.rows[0]!.customer_id.replace(/^0+/, '')).toBe(String(due.first));
   }, 60_000);
 });
