@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../import/index.js';
 import { buildCatalog } from '../../metrics/catalog/index.js';
@@ -155,8 +156,15 @@ describe('tidemark repurchase (the built CLI)', () => {
       const lines = readFileSync(out, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
       expect(lines).toHaveLength(3);
       expect(lines[1]).toBe('A01,张一,13800000001,4,4,2024-01-31,10,10,152,142,饮品,400');
-      const x = cli(['repurchase', '--db', ctx.path, '--out', join(ctx.dir, 'r.xlsx')]);
+      const x = cli(['repurchase', '--db', ctx.path, '--to', '2024-06-30', '--out', join(ctx.dir, 'r.xlsx')]);
       expect(x.status, x.stderr).toBe(0);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(join(ctx.dir, 'r.xlsx'));
+      expect(wb.worksheets.map((w) => w.name)).toEqual(['复购概况', '复购间隔分布', '品类复购', '商品复购']);
+      const cells: unknown[][] = [];
+      wb.worksheets[0]!.eachRow((row) => cells.push((row.values as unknown[]).slice(1)));
+      expect(cells).toContainEqual(['购买客户数', 8]);
+      expect(cells).toContainEqual(['P75', 24.5]);
       const bad = cli(['repurchase', '--db', ctx.path, '--to', '2024-06-31', '--as-of', '2024-07-01', '--min-purchases', '1']);
       expect(bad.status).toBe(2);
       expect(bad.stderr).toContain("--to: '2024-06-31' is not a date");
