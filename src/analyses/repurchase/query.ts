@@ -36,9 +36,10 @@ export const bucketName = ([lo, hi]: readonly [number, number | null]): string =
 
 /**
  * counted: the counted orders of known customers (the catalog's CUSTOMER_ORDER) with from ≤ day < asOf;
- * days: one row per customer and purchase day; gaps: each purchase day with the days since the previous one (NULL for the first).
+ * days: one row per customer and purchase day (with `detail`: its orders and amount); gaps: each purchase
+ * day with the days since the previous one (NULL on a customer's first) and whether another follows.
  */
-function gapsCtes(ps: Params, p: Pick<ResolvedRepurchaseParams, 'from' | 'asOf'>): string {
+function gapsCtes(ps: Params, p: Pick<ResolvedRepurchaseParams, 'from' | 'asOf'>, detail: boolean): string {
   return `counted AS (
   SELECT order_id, customer_id, ordered_at, amount FROM orders
   WHERE ${CUSTOMER_ORDER}
@@ -46,10 +47,13 @@ function gapsCtes(ps: Params, p: Pick<ResolvedRepurchaseParams, 'from' | 'asOf'>
     AND ordered_at < CAST(${ps.add(p.asOf)} AS DATE)
 ),
 days AS (
-  SELECT customer_id, CAST(ordered_at AS DATE) AS day, count(*) AS orders, sum(coalesce(amount, 0)) AS amount FROM counted GROUP BY ALL
+  SELECT customer_id, CAST(ordered_at AS DATE) AS day${detail ? ', count(*) AS orders, sum(coalesce(amount, 0)) AS amount' : ''} FROM counted GROUP BY ALL
 ),
 gaps AS (
-  SELECT customer_id, day, orders, amount, date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap FROM days
+  SELECT *,
+    date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap,
+    lead(day) OVER (PARTITION BY customer_id ORDER BY day) IS NOT NULL AS has_next
+  FROM days
 )`;
 }
 
@@ -65,11 +69,11 @@ function overdueCondition(ps: Params, p: ResolvedRepurchaseParams): string {
  */
 export function statsSql(p: ResolvedRepurchaseParams, opts: { reminders?: boolean } = {}): BuiltSql {
   const ps = new Params();
-  const ctes = gapsCtes(ps, p);
+  const ctes = gapsCtes(ps, p, false);
   const buckets = INTERVAL_BUCKETS.map(([lo, hi], i) => `  count(*) FILTER (WHERE gap ${hi === null ? `>= ${lo}` : `BETWEEN ${lo} AND ${hi}`}) AS b${i}`).join(',\n');
   const stats = `SELECT count(gap) AS intervals,
-  count(DISTINCT customer_id) AS customers,
-  count(DISTINCT CASE WHEN gap IS NOT NULL THEN customer_id END) AS customers_with_interval,
+  count(*) FILTER (WHERE gap IS NULL) AS customers,
+  count(*) FILTER (WHERE gap IS NULL AND has_next) AS customers_with_interval,
   avg(gap) AS mean_days,
   quantile_cont(gap, 0.25) AS p25_days,
   quantile_cont(gap, 0.5) AS median_days,
@@ -105,7 +109,7 @@ ${stats}
  */
 export function remindersSql(p: ResolvedRepurchaseParams, opts: { limit?: number } = {}): BuiltSql {
   const ps = new Params();
-  const ctes = gapsCtes(ps, p);
+  const ctes = gapsCtes(ps, p, true);
   const minPurchases = ps.add(p.minPurchases);
   const asOf = ps.add(p.asOf);
   const factor = ps.add(p.factor);
