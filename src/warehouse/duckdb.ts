@@ -144,6 +144,8 @@ function explainOpenError(path: string, e: unknown): Error {
   return new WarehouseError(`cannot open warehouse ${path}: ${msg}`);
 }
 
+let readers = 0;
+
 export async function openWarehouse(opts: OpenOptions): Promise<Warehouse> {
   const path = opts.path === ':memory:' ? ':memory:' : resolve(opts.path);
   const readOnly = opts.readOnly ?? false;
@@ -155,6 +157,8 @@ export async function openWarehouse(opts: OpenOptions): Promise<Warehouse> {
   const config: Record<string, string> = { preserve_insertion_order: 'true', memory_limit: process.env.TIDEMARK_MEMORY_LIMIT ?? '1GB' };
   if (readOnly) {
     config.access_mode = 'READ_ONLY';
+    // Readers may be many at once; each spills to its own directory, since DuckDB deletes the one it used on close.
+    if (path !== ':memory:') config.temp_directory = `${path}.tmp.${process.pid}.${++readers}`;
     config.enable_external_access = 'false';
     config.lock_configuration = 'true';
   }

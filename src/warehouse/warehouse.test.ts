@@ -66,4 +66,22 @@ describe('warehouse port (DuckDB)', () => {
     }
     await expect(openWarehouse({ path: '/nonexistent-dir-tidemark/x.duckdb', readOnly: true })).rejects.toThrow(/does not exist/);
   });
+
+  it('readers spill to their own directories, so one closing cannot delete the spill files of another', async () => {
+    const ctx = await tempWarehouse();
+    await ctx.wh.close();
+    const a = await openWarehouse({ path: ctx.path, readOnly: true });
+    const b = await openWarehouse({ path: ctx.path, readOnly: true });
+    try {
+      const dir = async (w: typeof a) => String((await w.query(`SELECT current_setting('temp_directory') AS d`)).rows[0]?.d);
+      const [da, db] = [await dir(a), await dir(b)];
+      expect(da.startsWith(`${ctx.path}.tmp.`)).toBe(true);
+      expect(db.startsWith(`${ctx.path}.tmp.`)).toBe(true);
+      expect(da).not.toBe(db);
+    } finally {
+      await a.close();
+      await b.close();
+      await ctx.cleanup();
+    }
+  });
 });
