@@ -1,0 +1,133 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCatalog } from '../metrics/catalog/index.js';
+import { tempWarehouse } from '../testing/index.js';
+import { compileQuery } from './compile.js';
+import { runQuery } from './run.js';
+import { QueryError, type CompiledQuery, type Query } from './types.js';
+
+/**
+ * Saved segments and tags as query filters and dimensions (membership dimensions `segment` and `tag`). Golden
+ * SQL in __golden__/membership_*.sql (`UPDATE_GOLDEN=1` writes new ones); numbers on a hand-computed fixture.
+ */
+
+const catalog = buildCatalog();
+const TODAY = '2024-06-30';
+const GOLDEN_DIR = join(dirname(fileURLToPath(import.meta.url)), '__golden__');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+function golden(name: string, q: Query, c: CompiledQuery): void {
+  const text = `-- ${name}\n-- query: ${JSON.stringify(q)}\n-- params: ${JSON.stringify(c.params)}\n${c.sql}\n`;
+  const path = join(GOLDEN_DIR, `${name}.sql`);
+  if (UPDATE && !existsSync(path)) {
+    mkdirSync(GOLDEN_DIR, { recursive: true });
+    writeFileSync(path, text);
+    return;
+  }
+  if (!existsSync(path)) throw new Error(`${path} is missing: run with UPDATE_GOLDEN=1 and review it`);
+  expect(text).toBe(readFileSync(path, 'utf8'));
+}
+
+const compile = (q: Query) => compileQuery(catalog, q, { today: TODAY });
+function codes(q: Query): string[] {
+  try {
+    compile(q);
+  } catch (e) {
+    if (e instanceof QueryError) return e.issues.map((i) => `${i.code} ${i.field}`);
+    throw e;
+  }
+  throw new Error('compiled');
+}
+
+const Q = {
+  filter_segment_eq: { metrics: ['revenue'], filters: [{ dimension: 'segment', op: 'eq', values: ['s1'] }] },
+  filter_segment_in: { metrics: ['revenue'], filters: [{ dimension: 'segment', op: 'in', values: ['s1', 's2'] }] },
+  filter_segment_ne: { metrics: ['revenue'], filters: [{ dimension: 'segment', op: 'ne', values: ['s1'] }] },
+  filter_segment_none: { metrics: ['revenue'], filters: [{ dimension: 'segment', op: 'is_null' }] },
+  filter_tag_not_in: { metrics: ['revenue'], filters: [{ dimension: 'tag', op: 'not_in', values: ['t1'] }] },
+  by_segment: { metrics: ['revenue', 'orders', 'buying_customers'], dimensions: ['segment'] },
+  by_segment_month: { metrics: ['revenue'], dimensions: ['segment', 'month'], from: '2024-01-01', to: '2024-02-29' },
+  by_segment_per_customer: { metrics: ['repeat_customers', 'repurchase_rate'], dimensions: ['segment'], from: '2024-01-01', to: '2024-02-29' },
+  by_segment_tag_filter: { metrics: ['revenue'], dimensions: ['segment'], filters: [{ dimension: 'tag', op: 'eq', values: ['t1'] }] },
+  by_tag_items: { metrics: ['item_revenue'], dimensions: ['tag'], from: '2024-01-01', to: '2024-02-29' },
+} satisfies Record<string, Query>;
+
+describe('segment and tag in queries', () => {
+  let ctx: Awaited<ReturnType<typeof tempWarehouse>>;
+  const run = async (q: Query) => (await runQuery(ctx.wh, catalog, q, { today: TODAY })).rows;
+
+  /**
+   * Counted orders: A 01-05 ¥100, 02-10 ¥200; B 01-20 ¥50 (01-25 ¥70 cancelled); C 02-01 ¥300; D none;
+   * an order without customer 01-10 ¥1000. Segments s1 = {A, B}, s2 = {A, C}, s3 = {} ; tag t1 = {B}.
+   * Order items: o1 (A) ¥100, o3 (B) ¥50.
+   */
+  beforeAll(async () => {
+    ctx = await tempWarehouse();
+    const wh = ctx.wh;
+    await wh.run(`INSERT INTO customers (customer_id) VALUES ('A'), ('B'), ('C'), ('D')`);
+    await wh.run(`INSERT INTO orders (order_id, customer_id, ordered_at, amount, status) VALUES
+      ('o1','A','2024-01-05 10:00',100,'completed'), ('o2','A','2024-02-10 10:00',200,'completed'),
+      ('o3','B','2024-01-20 10:00',50,'completed'), ('o4','B','2024-01-25 10:00',70,'cancelled'),
+      ('o5','C','2024-02-01 10:00',300,NULL), ('o6',NULL,'2024-01-10 10:00',1000,'completed')`);
+    await wh.run(`INSERT INTO order_items (order_id, line_no, product_id, quantity, amount) VALUES ('o1', 1, 'p1', 1, 100), ('o3', 1, 'p1', 1, 50)`);
+    await wh.run(`INSERT INTO tm_segments (segment_key, name, kind, created_at, customers) VALUES ('s1','s1','static',now(),2), ('s2','s2','static',now(),2), ('s3','s3','static',now(),0)`);
+    await wh.run(`INSERT INTO tm_segment_members VALUES ('s1','A'), ('s1','B'), ('s2','A'), ('s2','C')`);
+    await wh.run(`INSERT INTO tm_tags (tag_key, name_zh, kind, created_at) VALUES ('t1','t1','manual',now())`);
+    await wh.run(`INSERT INTO tm_customer_tags VALUES ('t1','B','manual',now())`);
+  });
+  afterAll(async () => {
+    await ctx.cleanup();
+  });
+
+  it('golden SQL: filters are semi-joins with bound keys; grouping joins the membership', () => {
+    for (const [name, q] of Object.entries(Q)) golden(`membership_${name}`, q, compile(q));
+  });
+
+  it('filters: hand-computed revenue', async () => {
+    // s1 = A 300 + B 50.
+    expect(await run(Q.filter_segment_eq)).toEqual([{ revenue: 350 }]);
+    // s1 or s2 = A, B, C, A once: 300 + 50 + 300.
+    expect(await run(Q.filter_segment_in)).toEqual([{ revenue: 650 }]);
+    // Not in s1: C 300 and the order without customer 1000.
+    expect(await run(Q.filter_segment_ne)).toEqual([{ revenue: 1300 }]);
+    // In no segment: only the order without customer (D has none).
+    expect(await run(Q.filter_segment_none)).toEqual([{ revenue: 1000 }]);
+    // Without t1: A 300 + C 300 + 1000.
+    expect(await run(Q.filter_tag_not_in)).toEqual([{ revenue: 1600 }]);
+  });
+
+  it('grouped by segment: each group right, groups overlap, no-segment records in the empty group', async () => {
+    expect(await run(Q.by_segment)).toEqual([
+      { segment: 's1', revenue: 350, orders: 3, buying_customers: 2 },
+      { segment: 's2', revenue: 600, orders: 3, buying_customers: 2 },
+      { segment: null, revenue: 1000, orders: 1, buying_customers: 0 },
+    ]);
+    expect(await run(Q.by_segment_month)).toEqual([
+      { segment: 's1', month: '2024-01', revenue: 150 },
+      { segment: 's1', month: '2024-02', revenue: 200 },
+      { segment: 's2', month: '2024-01', revenue: 100 },
+      { segment: 's2', month: '2024-02', revenue: 500 },
+      { segment: null, month: '2024-01', revenue: 1000 },
+    ]);
+    // Repeat customers (≥ 2 counted orders): A only. s1: A of {A, B} → 1, rate 0.5; s2: A of {A, C} → 1, 0.5.
+    expect(await run(Q.by_segment_per_customer)).toEqual([
+      { segment: 's1', repeat_customers: 1, repurchase_rate: 0.5 },
+      { segment: 's2', repeat_customers: 1, repurchase_rate: 0.5 },
+    ]);
+    expect(await run(Q.by_segment_tag_filter)).toEqual([{ segment: 's1', revenue: 50 }]);
+    expect(await run(Q.by_tag_items)).toEqual([
+      { tag: 't1', item_revenue: 50 },
+      { tag: null, item_revenue: 100 },
+    ]);
+  });
+
+  it('errors: totals over overlapping groups, ops that are not membership, unknown keys', async () => {
+    expect(codes({ ...Q.by_segment, totals: true })).toEqual(['membership_totals totals']);
+    expect(codes({ ...Q.by_segment, subtotals: true })).toEqual(['membership_totals subtotals']);
+    expect(codes({ metrics: ['revenue'], filters: [{ dimension: 'tag', op: 'contains', values: ['x'] }] })).toEqual(['bad_filter_op filters[0].op']);
+    await expect(run({ metrics: ['revenue'], filters: [{ dimension: 'segment', op: 'in', values: ['s1', 'nope'] }] })).rejects.toThrow(/segment: unknown 'nope'/);
+    await expect(run({ metrics: ['revenue'], filters: [{ dimension: 'tag', op: 'eq', values: ['zz'] }] })).rejects.toThrow(/tag: unknown 'zz'/);
+  });
+});
