@@ -15,9 +15,11 @@ import { registerDrill, registerQuery } from './commands/query.js';
 import { registerOverview } from './commands/overview.js';
 import { registerReport } from './commands/report.js';
 import { registerRfm } from './commands/rfm.js';
+import { registerSegment } from './commands/segment.js';
 import { registerSql } from './commands/sql.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
+import { registerTags } from './commands/tags.js';
 import { configureProgram, runProgram } from './output.js';
 
 /** The version in package.json, found by walking up from this file (src/cli or dist/src/cli). */
@@ -52,6 +54,8 @@ export function buildProgram(): Command {
   registerDrill(program);
   registerReport(program);
   registerRfm(program);
+  registerSegment(program);
+  registerTags(program);
   registerSql(program);
   registerExport(program);
   registerDemo(program);

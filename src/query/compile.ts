@@ -570,6 +570,9 @@ export class Compiler {
       const x = this.dimExpr(d, scope, bucketTime, bucket, g.metrics[0]!.key, `filters[${i}].dimension`, 'filter');
       if (!x) return undefined;
       where.push(this.filterExpr(f, x, d));
+      // Grouped by the membership it filters on (tag in a, b by tag): the groups are a and b, not every other tag of those customers.
+      const gi = this.dims.indexOf(d);
+      if (gi >= 0 && membershipOf(d) && (f.op === 'eq' || f.op === 'in')) where.push({ k: 'in', e: dimExprs[gi]!, list: (f.values ?? []).map((v) => param(String(v))), not: false });
     }
     const resolveM = (src: string, fieldName: string, ctx: Partial<Parameters<typeof resolve>[1]>): Expr | undefined => {
       try {

@@ -51,6 +51,7 @@ const Q = {
   by_segment_month: { metrics: ['revenue'], dimensions: ['segment', 'month'], from: '2024-01-01', to: '2024-02-29' },
   by_segment_per_customer: { metrics: ['repeat_customers', 'repurchase_rate'], dimensions: ['segment'], from: '2024-01-01', to: '2024-02-29' },
   by_segment_tag_filter: { metrics: ['revenue'], dimensions: ['segment'], filters: [{ dimension: 'tag', op: 'eq', values: ['t1'] }] },
+  by_segment_filtered: { metrics: ['revenue'], dimensions: ['segment'], filters: [{ dimension: 'segment', op: 'in', values: ['s2', 's3'] }] },
   by_tag_items: { metrics: ['item_revenue'], dimensions: ['tag'], from: '2024-01-01', to: '2024-02-29' },
 } satisfies Record<string, Query>;
 
@@ -117,6 +118,8 @@ describe('segment and tag in queries', () => {
       { segment: 's2', repeat_customers: 1, repurchase_rate: 0.5 },
     ]);
     expect(await run(Q.by_segment_tag_filter)).toEqual([{ segment: 's1', revenue: 50 }]);
+    // Filtered and grouped by segment: the groups are the filter's segments (A is also in s1, which is not shown); s3 has no members.
+    expect(await run(Q.by_segment_filtered)).toEqual([{ segment: 's2', revenue: 600 }]);
     expect(await run(Q.by_tag_items)).toEqual([
       { tag: 't1', item_revenue: 50 },
       { tag: null, item_revenue: 100 },
