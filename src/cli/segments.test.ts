@@ -77,6 +77,9 @@ describe('tidemark segment', () => {
     ]);
     await usageError(['query', '--metrics', 'revenue', '--by', 'segment', '--totals'], /groups overlap/);
     await usageError(['query', '--metrics', 'revenue', '--filter', 'segment=nope'], /segment: unknown 'nope'/);
+    await usageError(['drill', '--metric', 'revenue', '--filter', 'segment=nope'], /segment: unknown 'nope'/);
+    // The orders behind price_sensitive's revenue: C2's o3 and C5's o6.
+    expect((await json(['drill', '--metric', 'revenue', '--filter', 'segment=price_sensitive'])).rows.map((r: any) => r.order_id)).toEqual(['o3', 'o6']);
   });
 
   it('bad rules are usage errors naming the flag; a duplicate key needs --replace', async () => {

@@ -163,3 +163,34 @@ export async function evaluateInto(tx: Warehouse, target: string, statements: re
   await tx.run(`CREATE OR REPLACE TEMP TABLE ${target} AS SELECT DISTINCT customer_id FROM (${first!.sql}) s WHERE customer_id IS NOT NULL`, first!.params);
   for (const s of rest) await tx.run(`DELETE FROM ${target} WHERE customer_id NOT IN (SELECT customer_id FROM (${s.sql}) s WHERE customer_id IS NOT NULL)`, s.params);
 }
+
+/** The keys of `dimension` (segment or tag) a definition filters on: it reads their stored members. */
+export function referencedKeys(catalog: Catalog, def: RuleDefinition | null | undefined, dimension: 'segment' | 'tag'): string[] {
+  const out: string[] = [];
+  for (const f of def?.filters ?? []) {
+    if (typeof f?.dimension === 'string' && findByName(catalog.dimensions, f.dimension)?.key === dimension) out.push(...(f.values ?? []).map(String));
+  }
+  return out;
+}
+
+/**
+ * Items ordered so that one is evaluated after those it reads (a segment of a segment sees the refreshed members);
+ * a cycle (a reads b, b reads a, or a reads itself) is an error naming it.
+ */
+export function dependencyOrder<T extends { key: string }>(items: readonly T[], deps: (t: T) => readonly string[], what: string): T[] {
+  const byKey = new Map(items.map((t) => [t.key, t]));
+  const done = new Set<string>();
+  const out: T[] = [];
+  const visit = (t: T, path: string[]): void => {
+    if (done.has(t.key)) return;
+    if (path.includes(t.key)) throw new RuleError([{ code: 'cyclic_rule', field: 'definition', message: `${what} ${[...path.slice(path.indexOf(t.key)), t.key].join(' → ')}: a rule cannot read itself, directly or through others` }]);
+    for (const d of deps(t)) {
+      const x = byKey.get(d);
+      if (x) visit(x, [...path, t.key]);
+    }
+    done.add(t.key);
+    out.push(t);
+  };
+  for (const t of items) visit(t, []);
+  return out;
+}

@@ -141,6 +141,9 @@ describe('saved segments on a hand-computed shop', () => {
   it('refresh after new data: an order moves C1 into price_sensitive; a static segment stays fixed', async () => {
     const wh = ctx.wh;
     await saveSegment(wh, catalog, { key: 'vip_list', name: '贵宾名单', customers: ['C3', 'C4'], today: TODAY });
+    // Reads price_sensitive, and sorts before it: refresh must evaluate price_sensitive first.
+    await save(wh, 'a_ps_gd', { filters: [{ dimension: 'segment', op: 'eq', values: ['price_sensitive'] }, { dimension: 'province', op: 'eq', values: ['广东省'] }] });
+    expect(await members(wh, 'a_ps_gd')).toEqual(['C2']);
     expect(await members(wh, 'vip_list')).toEqual(['C3', 'C4']);
     // C1 buys ¥100 with ¥90 off on 06-25: discounts 140 ÷ revenue 400 = 0.35 > 0.2; the as-of moves to 06-26.
     await wh.run(`INSERT INTO orders (order_id, customer_id, ordered_at, amount, discount, status, is_anonymous) VALUES ('o8','C1','2024-06-25 10:00',100,90,'completed',false)`);
@@ -150,6 +153,7 @@ describe('saved segments on a hand-computed shop', () => {
     expect(r.find((x) => x.key === 'vip_list')).toMatchObject({ kind: 'static', before: 2, customers: 2 });
     expect(await members(wh, 'price_sensitive')).toEqual(['C1', 'C2', 'C5']);
     expect(await members(wh, 'vip_list')).toEqual(['C3', 'C4']);
+    expect(await members(wh, 'a_ps_gd')).toEqual(['C1', 'C2']);
     // mid_spend: C1 now 400 → out.
     expect(await members(wh, 'mid_spend')).toEqual(['C2']);
     expect((await getSegment(wh, 'price_sensitive'))?.customers).toBe(3);
@@ -164,6 +168,10 @@ describe('saved segments on a hand-computed shop', () => {
     expect((await ruleError(save(wh, 'gd_gold', { filters: [{ dimension: 'province', op: 'eq', values: ['x'] }] }))).issues[0]?.code).toBe('segment_exists');
     expect((await ruleError(save(wh, 'bad key', { filters: [{ dimension: 'province', op: 'eq', values: ['x'] }] }))).issues[0]?.code).toBe('bad_key');
     expect((await ruleError(refreshSegments(wh, catalog, { key: 'nope', today: TODAY }))).issues[0]?.code).toBe('unknown_segment');
+    expect((await ruleError(save(wh, 'cyc', { filters: [{ dimension: 'segment', op: 'eq', values: ['cyc'] }] }))).message).toMatch(/segment cyc → cyc: a rule cannot read itself/);
+    // a_ps_gd reads price_sensitive; making price_sensitive read a_ps_gd closes a cycle.
+    const e = await ruleError(saveSegment(wh, catalog, { key: 'price_sensitive', name: 'x', definition: { filters: [{ dimension: 'segment', op: 'ne', values: ['a_ps_gd'] }] }, replace: true, today: TODAY }));
+    expect(e.issues[0]?.code).toBe('cyclic_rule');
     await saveSegment(wh, catalog, { key: 'gd_gold', name: '广东金卡', definition: { filters: [{ dimension: 'province', op: 'eq', values: ['广东省'] }, { dimension: 'tier', op: 'eq', values: ['银卡'] }] }, replace: true, today: TODAY });
     expect(await members(wh, 'gd_gold')).toEqual(['C2']);
     await deleteSegment(wh, 'gd_idle');

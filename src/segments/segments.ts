@@ -4,7 +4,7 @@ import type { Catalog } from '../metrics/types.js';
 import { duckdb } from '../sql/duckdb.js';
 import { render } from '../sql/render.js';
 import type { Warehouse } from '../warehouse/port.js';
-import { checkKey, evaluateInto, ruleAsOf, ruleSql, RuleError, validateDefinition, type BuiltSql, type RuleDefinition, type RuleIssue } from './rules.js';
+import { checkKey, dependencyOrder, evaluateInto, referencedKeys, ruleAsOf, ruleSql, RuleError, validateDefinition, type BuiltSql, type RuleDefinition, type RuleIssue } from './rules.js';
 
 export type SegmentKind = 'rule' | 'static';
 
@@ -92,7 +92,9 @@ export async function saveSegment(wh: Warehouse, catalog: Catalog, s: SaveSegmen
   if ((s.definition === undefined) === (s.customers === undefined)) issues.push({ code: 'bad_segment', field: 'definition', message: 'a segment is either a rule (filters / metric conditions) or a fixed list of customers: give one of them' });
   if (s.definition !== undefined) issues.push(...validateDefinition(catalog, s.definition, s.today));
   if (issues.length) throw new RuleError(issues);
-  const existing = await getSegment(wh, s.key);
+  const all = await listSegments(wh);
+  const existing = all.find((x) => x.key === s.key);
+  if (s.definition) dependencyOrder([...all.filter((x) => x.key !== s.key), { key: s.key, definition: s.definition }], (x) => referencedKeys(catalog, x.definition, 'segment'), 'segment');
   if (existing && !s.replace) throw new RuleError([{ code: 'segment_exists', field: 'key', message: `segment '${s.key}' exists; pass replace (--replace) to overwrite it, or refresh it` }]);
   const asOf = s.definition ? (s.asOf ?? (await ruleAsOf(wh, s.today))) : null;
   const statements = s.definition ? ruleSql(catalog, s.definition, asOf!, s.today) : [];
@@ -121,7 +123,7 @@ export interface RefreshResult {
 /** Re-evaluates the rule segments (or one segment) on the current data, all in one transaction; static segments stay as they are. */
 export async function refreshSegments(wh: Warehouse, catalog: Catalog, opts: { key?: string; asOf?: string; today: string }): Promise<RefreshResult[]> {
   const all = await listSegments(wh);
-  const chosen = opts.key === undefined ? all : all.filter((s) => s.key === opts.key);
+  const chosen = dependencyOrder(opts.key === undefined ? all : all.filter((s) => s.key === opts.key), (s) => referencedKeys(catalog, s.definition, 'segment'), 'segment');
   if (opts.key !== undefined && chosen.length === 0) throw unknownSegment(opts.key);
   const asOf = opts.asOf ?? (await ruleAsOf(wh, opts.today));
   const plans = chosen.map((s) => {

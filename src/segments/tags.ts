@@ -4,7 +4,7 @@ import { compileCustomerSet, findByName } from '../query/compile.js';
 import { QueryError } from '../query/types.js';
 import type { Warehouse } from '../warehouse/port.js';
 import { readCustomerFile } from './customers-file.js';
-import { checkKey, evaluateInto, ruleAsOf, ruleSql, RuleError, validateDefinition, type RuleDefinition, type RuleIssue } from './rules.js';
+import { checkKey, dependencyOrder, evaluateInto, referencedKeys, ruleAsOf, ruleSql, RuleError, validateDefinition, type RuleDefinition, type RuleIssue } from './rules.js';
 
 export type TagKind = 'rule' | 'manual' | 'model';
 export const TAG_KINDS: readonly TagKind[] = ['rule', 'manual', 'model'];
@@ -96,7 +96,9 @@ export async function defineTag(wh: Warehouse, catalog: Catalog, t: DefineTag): 
   if (t.kind === 'manual' && t.definition !== undefined) issues.push({ code: 'bad_definition', field: 'definition', message: 'a manual tag has no rule: its customers are imported or set' });
   if (t.kind === 'rule' && t.definition !== undefined) issues.push(...validateDefinition(catalog, t.definition, t.today));
   if (issues.length) throw new RuleError(issues);
-  const existing = await getTag(wh, t.key);
+  const all = await listTags(wh);
+  const existing = all.find((x) => x.key === t.key);
+  if (t.definition) dependencyOrder([...all.filter((x) => x.key !== t.key), { key: t.key, definition: t.definition }], (x) => referencedKeys(catalog, x.definition, 'tag'), 'tag');
   if (existing && !t.replace) throw new RuleError([{ code: 'tag_exists', field: 'key', message: `tag '${t.key}' exists; pass replace (--replace) to redefine it` }]);
   const asOf = t.kind === 'rule' ? (t.asOf ?? (await ruleAsOf(wh, t.today))) : undefined;
   const statements = t.kind === 'rule' ? ruleSql(catalog, t.definition!, asOf!, t.today) : undefined;
@@ -158,7 +160,7 @@ export interface ApplyResult {
 /** Re-evaluates the rule and model tags (or one of them) on the current data, in one transaction; manual tags stay. */
 export async function applyTags(wh: Warehouse, catalog: Catalog, opts: { key?: string; asOf?: string; today: string }): Promise<ApplyResult[]> {
   const all = await listTags(wh);
-  const chosen = opts.key === undefined ? all : all.filter((t) => t.key === opts.key);
+  const chosen = dependencyOrder(opts.key === undefined ? all : all.filter((t) => t.key === opts.key), (t) => referencedKeys(catalog, t.definition, 'tag'), 'tag');
   if (opts.key !== undefined && chosen.length === 0) await requireTag(wh, opts.key);
   const asOf = opts.asOf ?? (await ruleAsOf(wh, opts.today));
   const plans = chosen.map((t) => {
