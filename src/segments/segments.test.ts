@@ -282,6 +282,13 @@ describe('tags on the same shop', () => {
     expect(pair('gd', 'vip')).toEqual({ a: 'gd', b: 'vip', both: 1, either: 4, jaccard: 0.25 });
     expect(pair('price_sensitive', 'vip')).toMatchObject({ both: 1, jaccard: 0.25 });
     expect(pair('gd', 'gd')).toMatchObject({ both: 3, either: 3, jaccard: 1 });
+    // A dimension without declared values (member tier): the values customers have, 金卡 {C1, C3} and 银卡 {C2, C5}.
+    const tiers = await generateModelTags(wh, catalog, 'tier', { today: TODAY });
+    expect(tiers.map((t) => [t.key, t.nameZh, t.customers])).toEqual([
+      ['tier.金卡', '会员等级:金卡', 2],
+      ['tier.银卡', '会员等级:银卡', 2],
+    ]);
+    expect(await tagged(wh, 'tier.银卡')).toEqual(['C2', 'C5']);
   });
 
   it('tags and segments work as query filters and dimensions (hand-computed revenue)', async () => {

@@ -8,7 +8,7 @@ import { deleteSegment, listSegments, membersSql, readCustomerFile, refreshSegme
 import { openWarehouse } from '../../warehouse/duckdb.js';
 import type { Warehouse } from '../../warehouse/port.js';
 import { addCommonOptions, dbPathOf, formatNumber, parsePositiveInt, printJson, renderPairs, renderTable, UsageError, wantJson, write, type CommonOptions } from '../output.js';
-import { asUsageError, openCatalog, type AnalysisOptions } from './analysis.js';
+import { asUsageError, langOf, openCatalog, saveTables, type AnalysisOptions } from './analysis.js';
 import { parseFilter } from './query.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -144,14 +144,25 @@ async function runSave(key: string, opts: SaveOptions): Promise<void> {
   });
 }
 
-async function runList(opts: CommonOptions): Promise<void> {
+const LIST_HEADERS = { zh: ['分组', '名称', '类型', '客户数', '更新时间', '规则'], en: ['segment', 'name', 'kind', 'customers', 'refreshed', 'rule'] };
+
+async function runList(opts: CommonOptions & { lang?: 'zh' | 'en'; out?: string }): Promise<void> {
+  const headers = LIST_HEADERS[langOf(opts as AnalysisOptions)];
   await withWarehouse(opts, false, async (wh) => {
     const rows = await listSegments(wh);
+    if (opts.out) {
+      const format = /\.xlsx$/i.test(opts.out) ? 'xlsx' : /\.csv$/i.test(opts.out) ? 'csv' : undefined;
+      if (!format) throw new UsageError(`--out: cannot tell the format from '${opts.out}'; end it in .csv or .xlsx`);
+      await saveTables(format, opts.out, [{ name: headers[0]!, notes: [], columns: headers.map((header) => ({ header })), rows: rows.map((s) => [s.key, s.name, s.kind, s.customers, s.refreshedAt, describeRule(s.definition)]) }]);
+      process.stderr.write(`Wrote ${formatNumber(rows.length)} segments to ${opts.out}\n`);
+      return;
+    }
     if (wantJson(opts)) return printJson(rows);
     if (!rows.length) return write('No saved segments. Create one with `tidemark segment save KEY --filter …`\n');
+    const keys = ['key', 'name', 'kind', 'customers', 'refreshed', 'rule'];
     await write(
       renderTable(
-        [{ key: 'key', header: 'segment' }, { key: 'name', header: 'name' }, { key: 'kind', header: 'kind' }, { key: 'customers', header: 'customers', align: 'right' }, { key: 'refreshed', header: 'refreshed' }, { key: 'rule', header: 'rule', maxWidth: 70 }],
+        keys.map((k, i) => ({ key: k, header: headers[i]!, ...(k === 'customers' ? { align: 'right' as const } : {}), ...(k === 'rule' ? { maxWidth: 70 } : {}) })),
         rows.map((s) => ({ key: s.key, name: s.name, kind: s.kind, customers: formatNumber(s.customers), refreshed: s.refreshedAt ?? '', rule: describeRule(s.definition) })),
       ),
     );
@@ -233,7 +244,13 @@ Examples:
 `,
   );
   save.action(runSave);
-  addCommonOptions(seg.command('list').description('the saved segments with their sizes and rules')).action(runList);
+  addCommonOptions(
+    seg
+      .command('list')
+      .description('the saved segments with their sizes and rules')
+      .addOption(new Option('--lang <lang>', 'language of headers (default: $TIDEMARK_LANG, else zh)').choices(['zh', 'en']))
+      .option('--out <file>', 'write the list (.csv, .xlsx)'),
+  ).action(runList);
   addCommonOptions(seg.command('show <key>').description('a segment: its rule, size and first members').option('--limit <n>', 'members shown (default 20)')).action(runShow);
   addCommonOptions(
     seg
