@@ -133,4 +133,20 @@ describe('segment and tag in queries', () => {
     await expect(run({ metrics: ['revenue'], filters: [{ dimension: 'segment', op: 'in', values: ['s1', 'nope'] }] })).rejects.toThrow(/segment: unknown 'nope'/);
     await expect(run({ metrics: ['revenue'], filters: [{ dimension: 'tag', op: 'eq', values: ['zz'] }] })).rejects.toThrow(/tag: unknown 'zz'/);
   });
+
+  it('a warehouse from before segments (tables missing): a clear error, grouped or filtered', async () => {
+    const old = await tempWarehouse();
+    try {
+      await old.wh.run('DROP TABLE tm_segment_members');
+      await old.wh.run('DROP TABLE tm_segments');
+      for (const q of [Q.by_segment, Q.filter_segment_eq] as Query[]) {
+        const e = await runQuery(old.wh, catalog, q, { today: TODAY }).catch((x: unknown) => x);
+        expect(e).toBeInstanceOf(QueryError);
+        expect((e as QueryError).issues.map((i) => i.code)).toEqual(['no_memberships']);
+        expect((e as QueryError).message).toMatch(/no saved segments/);
+      }
+    } finally {
+      await old.cleanup();
+    }
+  });
 });

@@ -80,6 +80,8 @@ export function ruleUsage(e: unknown): unknown {
     );
   }
   if (e instanceof QueryError) return asUsageError(e);
+  // A warehouse from before segments and tags, opened read-only: the tables come with the next read-write open.
+  if (e instanceof Error && /Table with name tm_(segments|segment_members|tags|customer_tags) does not exist/.test(e.message)) return new UsageError('this warehouse has no segments or tags yet; `tidemark segment save` or `tidemark tags define` creates them');
   return e;
 }
 
