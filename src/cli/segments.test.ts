@@ -116,6 +116,14 @@ describe('tidemark segment', () => {
     const shown = await json(['segment', 'show', 'price_sensitive']);
     expect(shown.members.map((m: any) => m.customer_id)).toEqual(['C1', 'C2', 'C5']);
     expect((await json(['segment', 'delete', 'fixed'])).deleted).toBe('fixed');
+    // A report for a segment: regions of price_sensitive {C1, C2, C5}: 广东 C1 400 + C2 100, 浙江 C5 400, total 900.
+    const rep = await json(['report', 'sales', '--filter', 'segment=price_sensitive']);
+    const regions = rep.sections.find((x: any) => x.key === 'regions');
+    expect(regions.rows.map((r: any) => [r.province, r.revenue])).toEqual([
+      ['广东省', 500],
+      ['浙江省', 400],
+      [null, 900],
+    ]);
   });
 });
 
