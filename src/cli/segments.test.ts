@@ -75,7 +75,8 @@ describe('tidemark segment', () => {
       { segment: 'price_sensitive', revenue: 500 },
       { segment: null, revenue: 1999 },
     ]);
-    await usageError(['query', '--metrics', 'revenue', '--by', 'segment', '--totals'], /groups overlap/);
+    // The total counts each order once: 300 + 100 + 1000 + 400 + 999 (not the sum of the overlapping groups).
+    expect((await json(['query', '--metrics', 'revenue', '--by', 'segment', '--totals'])).rows.at(-1)).toEqual({ segment: null, _grouping: 1, revenue: 2799 });
     await usageError(['query', '--metrics', 'revenue', '--filter', 'segment=nope'], /segment: unknown 'nope'/);
     await usageError(['drill', '--metric', 'revenue', '--filter', 'segment=nope'], /segment: unknown 'nope'/);
     // The orders behind price_sensitive's revenue: C2's o3 and C5's o6.

@@ -166,6 +166,8 @@ export class Compiler {
     private readonly catalog: Catalog,
     private readonly q: Query,
     opts: CompileOptions,
+    /** Parts of a query with totals over a membership dimension (see overlappingTotals): CTE name prefix, lowest rollup level kept. */
+    private readonly part: { readonly prefix?: string; readonly minLevel?: number } = {},
   ) {
     this.d = opts.dialect ?? duckdb;
     this.today = q.asOf ?? opts.today;
@@ -201,10 +203,6 @@ export class Compiler {
       if (v !== undefined && (typeof v !== 'string' || !isDay(v))) this.issue('bad_date', f, `${f}: '${String(v)}' is not a date; use YYYY-MM-DD`);
     }
     if (q.from && q.to && isDay(q.from) && isDay(q.to) && q.from > q.to) this.issue('bad_range', 'from', `from ${q.from} is after to ${q.to}`);
-    const md = this.dims.find((d) => membershipOf(d));
-    if (md && (q.totals || q.subtotals)) {
-      this.issue('membership_totals', q.subtotals ? 'subtotals' : 'totals', `${md.key}: its groups overlap (a customer in two counts in both), so a total row would not add up; ask without totals/subtotals, or filter by ${md.key}`);
-    }
     if (q.compare !== undefined && q.compare !== 'yoy' && q.compare !== 'mom') this.issue('bad_compare', 'compare', `compare: '${String(q.compare)}' is not yoy (同比) or mom (环比)`);
     if (q.limit !== undefined && (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 10_000_000)) this.issue('bad_limit', 'limit', `limit: expected a whole number from 1 to 10000000, got ${String(q.limit)}`);
     for (const [i, f] of (q.filters ?? []).entries()) this.validateFilter(f, i);
@@ -487,6 +485,9 @@ export class Compiler {
 
   private groupingSets(n: number): number[][] | undefined {
     const all = Array.from({ length: n }, (_, i) => i);
+    const min = this.part.minLevel;
+    if (min !== undefined && this.q.subtotals) return Array.from({ length: n - min + 1 }, (_, j) => all.slice(0, n - j));
+    if (min !== undefined && this.q.totals) return [all];
     if (this.q.subtotals) return Array.from({ length: n + 1 }, (_, k) => all.slice(0, n - k));
     if (this.q.totals && n > 0) return [all, []];
     return undefined;
@@ -850,6 +851,51 @@ export class Compiler {
   compile(): CompiledQuery {
     this.validate();
     if (this.issues.length) throw new QueryError(this.issues);
+    const p = this.dims.findIndex((d) => membershipOf(d));
+    if (p >= 0 && (this.q.totals || this.q.subtotals) && this.part.minLevel === undefined) return this.overlappingTotals(p);
+    const { query, columns, sets, limitInJs } = this.build();
+    const { sql, params } = render(query, this.d);
+    return { sql, params, columns, ...(sets ? { groupingColumn: GROUPING_COL } : {}), ...(limitInJs !== undefined ? { limitInJs } : {}) };
+  }
+
+  /**
+   * Totals and subtotals when grouping by a membership dimension (dimension p): the rollup levels that keep it
+   * come from the membership join (a segment's subtotal is its records), those that drop it from the same query
+   * without it (each record once, as if the dimension were not there). The two are stacked with UNION ALL.
+   */
+  private overlappingTotals(p: number): CompiledQuery {
+    const n = this.dims.length;
+    const keys = this.dims.map((d) => d.key);
+    const opts = { today: this.today, dialect: this.d };
+    const main = new Compiler(this.catalog, { ...this.q, dimensions: keys }, opts, { minLevel: p + 1 });
+    main.validate();
+    const m = main.build();
+    const rest = new Compiler(this.catalog, { ...this.q, dimensions: keys.slice(0, p), totals: false, subtotals: this.q.subtotals === true && p > 0, sort: [] }, opts, { prefix: 'r_' });
+    rest.validate();
+    if (main.issues.length || rest.issues.length) throw new QueryError(dedupe([...main.issues, ...rest.issues]));
+    const r = rest.build();
+    const restItem = new Map(r.query.select.map((it) => [it.as, it.expr]));
+    const low = 2 ** (n - p);
+    const restSelect: SelectItem[] = m.query.select.map((it) => {
+      const i = keys.indexOf(it.as);
+      if (i >= p) return { expr: lit(null), as: it.as };
+      if (it.as === GROUPING_COL) return { expr: restItem.has(GROUPING_COL) ? bin('+', bin('*', restItem.get(GROUPING_COL)!, lit(low)), lit(low - 1)) : lit(2 ** n - 1), as: it.as };
+      return { expr: restItem.get(it.as)!, as: it.as };
+    });
+    const strip = (x: Select): Select => ({ select: x.select, ...(x.from ? { from: x.from } : {}), ...(x.joins ? { joins: x.joins } : {}), ...(x.where ? { where: x.where } : {}), ...(x.groupBy ? { groupBy: x.groupBy } : {}) });
+    const withs = [...(m.query.with ?? [])];
+    for (const w of r.query.with ?? []) if (!withs.some((x) => x.name === w.name)) withs.push(w);
+    const query: Select = {
+      with: withs,
+      select: m.query.select.map((it) => ({ expr: col(it.as), as: it.as })),
+      from: { k: 'sub', query: { ...strip(m.query), unionAll: [{ ...strip(r.query), select: restSelect }] }, as: 'overlapping' },
+      ...(m.query.orderBy ? { orderBy: m.query.orderBy } : {}),
+    };
+    const { sql, params } = render(query, this.d);
+    return { sql, params, columns: m.columns, groupingColumn: GROUPING_COL, ...(this.q.limit !== undefined ? { limitInJs: this.q.limit } : {}) };
+  }
+
+  private build(): { query: Select; columns: ColumnMeta[]; sets: number[][] | undefined; limitInJs: number | undefined } {
     const base = this.baseMetrics();
     const groups = this.groups(base);
     const frames = this.frames();
@@ -857,7 +903,7 @@ export class Compiler {
     for (const frame of frames) {
       for (const [i, g] of groups.entries()) {
         const sel = this.fact(g, frame);
-        if (sel) facts.push({ name: `f${facts.length}_${g.source}${frame.suffix}`.slice(0, 60), query: sel, cols: g.metrics.map((m) => m.key + frame.suffix) });
+        if (sel) facts.push({ name: `${this.part.prefix ?? ''}f${facts.length}_${g.source}${frame.suffix}`.slice(0, 60), query: sel, cols: g.metrics.map((m) => m.key + frame.suffix) });
         void i;
       }
     }
@@ -878,14 +924,14 @@ export class Compiler {
       }));
       const [first, ...rest] = branches;
       withs.push({
-        name: 'combined',
+        name: `${this.part.prefix ?? ''}combined`,
         query: {
           select: [...keyCols.map((k) => ({ expr: col(k), as: k })), ...allCols.map((c) => ({ expr: agg('max', [col(c)]), as: c }))],
           from: { k: 'sub', query: { ...first!, unionAll: rest }, as: 'facts' },
           ...(keyCols.length ? { groupBy: keyCols.map((k) => col(k)) } : {}),
         },
       });
-      combined = 'combined';
+      combined = `${this.part.prefix ?? ''}combined`;
     }
 
     const columns: ColumnMeta[] = [];
@@ -953,8 +999,7 @@ export class Compiler {
       ...(orderBy.length ? { orderBy } : {}),
       ...(this.q.limit !== undefined && limitInJs === undefined ? { limit: this.q.limit } : {}),
     };
-    const { sql, params } = render(query, this.d);
-    return { sql, params, columns, ...(sets ? { groupingColumn: GROUPING_COL } : {}), ...(limitInJs !== undefined ? { limitInJs } : {}) };
+    return { query, columns, sets, limitInJs };
   }
 
   /**

@@ -52,6 +52,9 @@ const Q = {
   by_segment_per_customer: { metrics: ['repeat_customers', 'repurchase_rate'], dimensions: ['segment'], from: '2024-01-01', to: '2024-02-29' },
   by_segment_tag_filter: { metrics: ['revenue'], dimensions: ['segment'], filters: [{ dimension: 'tag', op: 'eq', values: ['t1'] }] },
   by_segment_filtered: { metrics: ['revenue'], dimensions: ['segment'], filters: [{ dimension: 'segment', op: 'in', values: ['s2', 's3'] }] },
+  by_segment_totals: { metrics: ['revenue', 'orders', 'buying_customers'], dimensions: ['segment'], totals: true },
+  by_segment_month_subtotals: { metrics: ['revenue'], dimensions: ['segment', 'month'], subtotals: true, from: '2024-01-01', to: '2024-02-29' },
+  by_month_segment_subtotals: { metrics: ['revenue', 'buying_customers'], dimensions: ['month', 'segment'], subtotals: true, from: '2024-01-01', to: '2024-02-29' },
   by_tag_items: { metrics: ['item_revenue'], dimensions: ['tag'], from: '2024-01-01', to: '2024-02-29' },
 } satisfies Record<string, Query>;
 
@@ -126,9 +129,45 @@ describe('segment and tag in queries', () => {
     ]);
   });
 
-  it('errors: totals over overlapping groups, ops that are not membership, unknown keys', async () => {
-    expect(codes({ ...Q.by_segment, totals: true })).toEqual(['membership_totals totals']);
-    expect(codes({ ...Q.by_segment, subtotals: true })).toEqual(['membership_totals subtotals']);
+  it('totals count each record once; subtotals that keep the segment are per segment', async () => {
+    const g = (rows: Record<string, unknown>[]) => rows.map(({ _grouping, ...r }) => ({ ...r, g: _grouping }));
+    // Groups as above; the total is every counted order once: A 300 + B 50 + C 300 + 1000 = 1650, 5 orders, 3 customers (not 350 + 600 + 1000).
+    expect(g(await run(Q.by_segment_totals))).toEqual([
+      { segment: 's1', revenue: 350, orders: 3, buying_customers: 2, g: 0 },
+      { segment: 's2', revenue: 600, orders: 3, buying_customers: 2, g: 0 },
+      { segment: null, revenue: 1000, orders: 1, buying_customers: 0, g: 0 },
+      { segment: null, revenue: 1650, orders: 5, buying_customers: 3, g: 1 },
+    ]);
+    expect(g(await run(Q.by_segment_month_subtotals))).toEqual([
+      { segment: 's1', month: '2024-01', revenue: 150, g: 0 },
+      { segment: 's1', month: '2024-02', revenue: 200, g: 0 },
+      { segment: 's1', month: null, revenue: 350, g: 1 },
+      { segment: 's2', month: '2024-01', revenue: 100, g: 0 },
+      { segment: 's2', month: '2024-02', revenue: 500, g: 0 },
+      { segment: 's2', month: null, revenue: 600, g: 1 },
+      { segment: null, month: '2024-01', revenue: 1000, g: 0 },
+      { segment: null, month: null, revenue: 1000, g: 1 },
+      { segment: null, month: null, revenue: 1650, g: 3 },
+    ]);
+    // Month subtotals drop the segment: January A 100 + B 50 + 1000 = 1150 (A once although in s1 and s2), 2 buyers; February A 200 + C 300 = 500.
+    expect(g(await run(Q.by_month_segment_subtotals))).toEqual([
+      { month: '2024-01', segment: 's1', revenue: 150, buying_customers: 2, g: 0 },
+      { month: '2024-01', segment: 's2', revenue: 100, buying_customers: 1, g: 0 },
+      { month: '2024-01', segment: null, revenue: 1000, buying_customers: 0, g: 0 },
+      { month: '2024-01', segment: null, revenue: 1150, buying_customers: 2, g: 1 },
+      { month: '2024-02', segment: 's1', revenue: 200, buying_customers: 1, g: 0 },
+      { month: '2024-02', segment: 's2', revenue: 500, buying_customers: 2, g: 0 },
+      { month: '2024-02', segment: null, revenue: 500, buying_customers: 2, g: 1 },
+      { month: null, segment: null, revenue: 1650, buying_customers: 3, g: 3 },
+    ]);
+    // A limit keeps the totals (applied to the detail rows).
+    expect(g(await run({ ...Q.by_segment_totals, sort: [{ key: 'revenue', desc: true }], limit: 1 }))).toEqual([
+      { segment: null, revenue: 1000, orders: 1, buying_customers: 0, g: 0 },
+      { segment: null, revenue: 1650, orders: 5, buying_customers: 3, g: 1 },
+    ]);
+  });
+
+  it('errors: ops that are not membership, unknown keys', async () => {
     expect(codes({ metrics: ['revenue'], filters: [{ dimension: 'tag', op: 'contains', values: ['x'] }] })).toEqual(['bad_filter_op filters[0].op']);
     await expect(run({ metrics: ['revenue'], filters: [{ dimension: 'segment', op: 'in', values: ['s1', 'nope'] }] })).rejects.toThrow(/segment: unknown 'nope'/);
     await expect(run({ metrics: ['revenue'], filters: [{ dimension: 'tag', op: 'eq', values: ['zz'] }] })).rejects.toThrow(/tag: unknown 'zz'/);

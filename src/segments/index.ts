@@ -34,7 +34,8 @@
  * - **In queries**: dimensions `segment` and `tag` (see src/query/compile.ts, membershipOf): as filters
  *   (eq/in/ne/not_in/is_null/not_null) a semi-join on the record's customer; as a grouping dimension the
  *   membership is joined, so a customer in two segments counts in both groups (groups overlap, records of
- *   customers in none fall in the empty group) and totals/subtotals are refused.
+ *   customers in none fall in the empty group); totals, and subtotals that roll the membership up, count each
+ *   record once (computed without the membership join), subtotals that keep it are per key.
  * - **Export**: the members with id, name, phone, province, city, member tier, last counted order date and
  *   tags. Row scopes and PII masking come with issue 5.
  */

@@ -71,14 +71,14 @@ export const DIMENSIONS: DimensionDef[] = [
   {
     key: 'segment',
     label: L('客户分组', 'Saved segment'),
-    description: 'Saved segments (`tidemark segment save`) the customer belongs to. Filters (=, !=, in, not in) keep the customers of the segments; grouped by it, a customer in two segments counts in both groups (groups overlap; no totals), customers in none form the empty group.',
+    description: 'Saved segments (`tidemark segment save`) the customer belongs to. Filters (=, !=, in, not in) keep the customers of the segments; grouped by it, a customer in two segments counts in both groups (groups overlap), customers in none form the empty group; a total counts each record once.',
     anchors: [a('customers', 'customer_id')],
     membership: { table: 'tm_segment_members', key: 'segment_key', catalog: 'tm_segments' },
   },
   {
     key: 'tag',
     label: L('客户标签', 'Customer tag'),
-    description: 'Tags (`tidemark tags`) the customer carries. Filters (=, !=, in, not in) keep the customers with the tags; grouped by it, a customer with two tags counts in both groups (groups overlap; no totals), untagged customers form the empty group.',
+    description: 'Tags (`tidemark tags`) the customer carries. Filters (=, !=, in, not in) keep the customers with the tags; grouped by it, a customer with two tags counts in both groups (groups overlap), untagged customers form the empty group; a total counts each record once.',
     anchors: [a('customers', 'customer_id')],
     membership: { table: 'tm_customer_tags', key: 'tag_key', catalog: 'tm_tags' },
   },
