@@ -1,6 +1,6 @@
 /**
- * A file of customers (CSV or XLSX, first sheet): one column naming each customer by customer_id, phone or
- * email (headers matched like the import's: 客户ID, 会员ID, 手机号, 邮箱…). Phones and emails are resolved
+ * A file of customers (CSV or XLSX, first sheet): one column naming each customer by customer_id, phone,
+ * email (headers matched like the import's: 客户ID, 会员ID, 手机号, 邮箱…) or another identity. Phones and emails are resolved
  * through the customers table and customer_identities. Every line that names no customer, or more than one,
  * is reported with its line number, and nothing is returned.
  */
@@ -16,7 +16,7 @@ import { entity } from '../schema/index.js';
 import type { Warehouse } from '../warehouse/port.js';
 import { RuleError } from './rules.js';
 
-type IdKind = 'customer_id' | 'phone' | 'email';
+type IdKind = 'customer_id' | 'phone' | 'email' | 'identity';
 
 interface Line {
   readonly line: number;
@@ -46,7 +46,7 @@ async function readTable(file: string): Promise<{ headers: string[]; rows: { lin
   return { headers: (head?.record ?? []).map((h) => h.trim()), rows: rest.map((r) => ({ line: r.info.lines, cells: r.record.map((c) => c.trim()) })) };
 }
 
-function idColumn(headers: readonly string[]): { index: number; kind: IdKind } | undefined {
+function idColumn(headers: readonly string[]): { index: number; kind: IdKind; channel?: string } | undefined {
   const customers = entity('customers')!;
   for (const kind of ['customer_id', 'phone', 'email'] as const) {
     const f = customers.fields.find((x) => x.name === kind)!;
@@ -54,7 +54,17 @@ function idColumn(headers: readonly string[]): { index: number; kind: IdKind } |
     const index = headers.findIndex((h) => names.has(normaliseHeader(h)));
     if (index >= 0) return { index, kind };
   }
-  return undefined;
+  // An identity of customer_identities: a column named after its channel (wechat_openid, tmall, card…), or external_id (any channel).
+  const ids = entity('customer_identities')!;
+  const channels = ids.fields.find((x) => x.name === 'channel')?.values ?? [];
+  for (const [i, h] of headers.entries()) {
+    const c = channels.find((v) => normaliseHeader(v) === normaliseHeader(h));
+    if (c) return { index: i, kind: 'identity', channel: c };
+  }
+  const ext = ids.fields.find((x) => x.name === 'external_id')!;
+  const names = new Set([ext.name, ext.labelZh, ...(ext.aliases ?? [])].map(normaliseHeader));
+  const index = headers.findIndex((h) => names.has(normaliseHeader(h)));
+  return index >= 0 ? { index, kind: 'identity' } : undefined;
 }
 
 /** Mainland mobile numbers as stored (+86…); anything else as written, without separators. */
@@ -78,7 +88,7 @@ export async function readCustomerFile(wh: Warehouse, file: string): Promise<str
     throw new RuleError([{ code: 'bad_file', field: 'file', message: `${file}: cannot read (${(e as Error).message})` }]);
   }
   const col = idColumn(table.headers);
-  if (!col) throw new RuleError([{ code: 'no_id_column', field: 'file', message: `${file}: no customer_id, phone or email column (客户ID, 手机号, 邮箱…); its columns are: ${table.headers.join(', ') || '(none)'}` }]);
+  if (!col) throw new RuleError([{ code: 'no_id_column', field: 'file', message: `${file}: no customer_id, phone, email or identity column (客户ID, 手机号, 邮箱, wechat_openid, external_id…); its columns are: ${table.headers.join(', ') || '(none)'}` }]);
   const lines: Line[] = table.rows.map((r) => ({ line: r.line, value: r.cells[col.index] ?? '' }));
   const empty = lines.filter((l) => l.value === '');
   const given = lines.filter((l) => l.value !== '');
@@ -94,9 +104,11 @@ export async function readCustomerFile(wh: Warehouse, file: string): Promise<str
         : col.kind === 'phone'
           ? `WITH v(x) AS (VALUES ${ph}) SELECT v.x, c.customer_id FROM v JOIN customers c ON c.phone = v.x
              UNION SELECT v.x, i.customer_id FROM v JOIN customer_identities i ON i.channel = 'phone' AND i.external_id = v.x`
-          : `WITH v(x) AS (VALUES ${ph}) SELECT v.x, c.customer_id FROM v JOIN customers c ON lower(c.email) = v.x
-             UNION SELECT v.x, i.customer_id FROM v JOIN customer_identities i ON i.channel = 'email' AND lower(i.external_id) = v.x`;
-    for (const r of (await wh.query(sql, chunk)).rows) {
+          : col.kind === 'email'
+            ? `WITH v(x) AS (VALUES ${ph}) SELECT v.x, c.customer_id FROM v JOIN customers c ON lower(c.email) = v.x
+             UNION SELECT v.x, i.customer_id FROM v JOIN customer_identities i ON i.channel = 'email' AND lower(i.external_id) = v.x`
+            : `WITH v(x) AS (VALUES ${ph}) SELECT DISTINCT v.x, i.customer_id FROM v JOIN customer_identities i ON i.external_id = v.x${col.channel ? ` AND i.channel = $${chunk.length + 1}` : ''}`;
+    for (const r of (await wh.query(sql, col.channel ? [...chunk, col.channel] : chunk)).rows) {
       const x = String(r.x);
       found.set(x, (found.get(x) ?? new Set()).add(String(r.customer_id)));
     }

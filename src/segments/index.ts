@@ -27,7 +27,8 @@
  *   important_value …), each the rule `dimension = value`; values are the dimension's declared values, else
  *   those customers have.
  * - **Manual tags**: set/unset per customer id, or imported from CSV/XLSX naming customers by customer_id,
- *   phone or email (phones and emails resolved through customers and customer_identities); any line naming no
+ *   phone, email or another identity (a column named after a customer_identities channel, or external_id;
+ *   phones and emails resolved through customers and customer_identities); any line naming no
  *   customer or several is reported with its line number and nothing is written.
  * - **Coverage**: customers carrying the tag ÷ all customers in the customers table (stub customers included).
  *   **Overlap**: for tags a, b: customers with both, and Jaccard = both ÷ customers with either.

@@ -258,6 +258,15 @@ describe('tags on the same shop', () => {
     ws.addRow(['C77']);
     await wb.xlsx.writeFile(x);
     expect((await ruleError(importTag(wh, 'event', x))).message).toMatch(/line 4 'C77'/);
+    // An identity column named after its channel: the email identity of C5 (its customers.email is another address).
+    const oid = join(ctx.dir, 'email-ids.csv');
+    writeFileSync(oid, 'email\nQQ7@example.com\nqian@example.com\n');
+    expect(await importTag(wh, 'event', oid, { replace: true })).toEqual({ added: 0, removed: 1, customers: 1 });
+    await wh.run(`INSERT INTO customer_identities (customer_id, channel, external_id) VALUES ('C2','wechat_openid','oAbc1')`);
+    const wx = join(ctx.dir, 'wx.csv');
+    writeFileSync(wx, 'wechat_openid\noAbc1\n');
+    expect(await importTag(wh, 'event', wx)).toEqual({ added: 1, removed: 0, customers: 2 });
+    expect(await tagged(wh, 'event')).toEqual(['C2', 'C5']);
   });
 
   it('model tags from rfm_segment after rfm --save; coverage and overlap by hand', async () => {
