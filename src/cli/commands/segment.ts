@@ -193,15 +193,16 @@ async function runShow(key: string, opts: CommonOptions & { limit?: string }): P
   });
 }
 
-async function runRefresh(key: string | undefined, opts: CommonOptions & { asOf?: string; catalog?: string }): Promise<void> {
+async function runRefresh(key: string | undefined, opts: CommonOptions & { asOf?: string; catalog?: string; lang?: 'zh' | 'en' }): Promise<void> {
   const catalog: Catalog = openCatalog(opts as AnalysisOptions);
+  const zh = langOf(opts as AnalysisOptions) === 'zh';
   await withWarehouse(opts, true, async (wh) => {
     const r = await refreshSegments(wh, catalog, { ...(key ? { key } : {}), ...(opts.asOf ? { asOf: opts.asOf } : {}), today: await warehouseToday(wh) });
     if (wantJson(opts)) return printJson(r);
     await write(
       renderTable(
-        [{ key: 'key', header: 'segment' }, { key: 'kind', header: 'kind' }, { key: 'before', header: 'before', align: 'right' }, { key: 'customers', header: 'now', align: 'right' }, { key: 'asOf', header: 'as of' }],
-        r.map((x) => ({ key: x.key, kind: x.kind === 'static' ? 'static (unchanged)' : x.kind, before: formatNumber(x.before), customers: formatNumber(x.customers), asOf: x.asOf ?? '' })),
+        [{ key: 'key', header: zh ? '分组' : 'segment' }, { key: 'kind', header: zh ? '类型' : 'kind' }, { key: 'before', header: zh ? '刷新前' : 'before', align: 'right' }, { key: 'customers', header: zh ? '刷新后' : 'now', align: 'right' }, { key: 'asOf', header: zh ? '截至' : 'as of' }],
+        r.map((x) => ({ key: x.key, kind: x.kind === 'static' ? (zh ? 'static(固定名单,不变)' : 'static (unchanged)') : x.kind, before: formatNumber(x.before), customers: formatNumber(x.customers), asOf: x.asOf ?? '' })),
       ),
     );
   });
@@ -259,7 +260,8 @@ Examples:
       .command('refresh [key]')
       .description('re-evaluate the rule segments (or one) on the current data, in one transaction; fixed lists stay')
       .option('--as-of <YYYY-MM-DD>', 'windows count back from this day (default: the day after the last counted order)')
-      .option('--catalog <file>', 'catalog config with your own metrics and dimensions'),
+      .option('--catalog <file>', 'catalog config with your own metrics and dimensions')
+      .addOption(new Option('--lang <lang>', 'language of headers (default: $TIDEMARK_LANG, else zh)').choices(['zh', 'en'])),
   ).action(runRefresh);
   addCommonOptions(seg.command('delete <key>').description('delete a segment and its members')).action(runDelete);
   addCommonOptions(

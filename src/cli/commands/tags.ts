@@ -83,16 +83,22 @@ async function runGenerate(dimension: string, opts: LangOptions & { asOf?: strin
   await withWarehouse(opts, true, async (wh) => {
     const tags = await generateModelTags(wh, catalog, dimension, { ...(opts.asOf ? { asOf: opts.asOf } : {}), today: await warehouseToday(wh) });
     if (wantJson(opts)) return printJson(tags);
-    await write(renderTable([{ key: 'key', header: 'tag' }, { key: 'name', header: 'name' }, { key: 'customers', header: 'customers', align: 'right' }], tags.map((t) => ({ key: t.key, name: nameOf(t, lang), customers: formatNumber(t.customers) }))));
+    await write(renderTable([{ key: 'key', header: lang === 'zh' ? '标签' : 'tag' }, { key: 'name', header: lang === 'zh' ? '名称' : 'name' }, { key: 'customers', header: lang === 'zh' ? '客户数' : 'customers', align: 'right' }], tags.map((t) => ({ key: t.key, name: nameOf(t, lang), customers: formatNumber(t.customers) }))));
   });
 }
 
 async function runApply(key: string | undefined, opts: LangOptions & { asOf?: string }): Promise<void> {
   const catalog = openCatalog(opts as AnalysisOptions);
+  const zh = langOf(opts as AnalysisOptions) === 'zh';
   await withWarehouse(opts, true, async (wh) => {
     const r = await applyTags(wh, catalog, { ...(key ? { key } : {}), ...(opts.asOf ? { asOf: opts.asOf } : {}), today: await warehouseToday(wh) });
     if (wantJson(opts)) return printJson(r);
-    await write(renderTable([{ key: 'key', header: 'tag' }, { key: 'kind', header: 'kind' }, { key: 'before', header: 'before', align: 'right' }, { key: 'customers', header: 'now', align: 'right' }], r.map((x) => ({ key: x.key, kind: x.kind === 'manual' ? 'manual (unchanged)' : x.kind, before: formatNumber(x.before), customers: formatNumber(x.customers) }))));
+    await write(
+      renderTable(
+        [{ key: 'key', header: zh ? '标签' : 'tag' }, { key: 'kind', header: zh ? '类型' : 'kind' }, { key: 'before', header: zh ? '更新前' : 'before', align: 'right' }, { key: 'customers', header: zh ? '更新后' : 'now', align: 'right' }],
+        r.map((x) => ({ key: x.key, kind: x.kind === 'manual' ? (zh ? 'manual(人工,不变)' : 'manual (unchanged)') : x.kind, before: formatNumber(x.before), customers: formatNumber(x.customers) })),
+      ),
+    );
   });
 }
 
@@ -190,7 +196,8 @@ Examples:
       .command('apply [key]')
       .description('re-evaluate the rule and model tags (or one) on the current data, in one transaction; manual tags stay')
       .option('--as-of <YYYY-MM-DD>', 'windows count back from this day (default: the day after the last counted order)')
-      .option('--catalog <file>', 'catalog config'),
+      .option('--catalog <file>', 'catalog config')
+      .addOption(langOpt()),
   ).action(runApply);
   addCommonOptions(
     tags
