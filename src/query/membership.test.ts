@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalog } from '../metrics/catalog/index.js';
 import { tempWarehouse } from '../testing/index.js';
-import { compileQuery } from './compile.js';
+import { compileQuery, membershipOf } from './compile.js';
 import { runQuery } from './run.js';
 import { QueryError, type CompiledQuery, type Query } from './types.js';
 
@@ -168,6 +168,11 @@ describe('segment and tag in queries', () => {
   });
 
   it('errors: ops that are not membership, unknown keys', async () => {
+    expect(codes({ metrics: ['procurement_amount'], dimensions: ['segment'] })).toEqual(['dimension_unavailable dimensions[0]']);
+    expect(codes({ metrics: ['procurement_amount'], filters: [{ dimension: 'tag', op: 'eq', values: ['t1'] }] })).toEqual(['dimension_unavailable filters[0].dimension']);
+    // A catalog config cannot point a membership at another table.
+    expect(membershipOf({ key: 'x', label: { zh: 'x', en: 'x' }, membership: { table: 'orders', key: 'order_id', catalog: 'orders' } })).toBeUndefined();
+    expect(membershipOf(catalog.dimensions.get('tag')!)).toEqual({ table: 'tm_customer_tags', key: 'tag_key', catalog: 'tm_tags' });
     expect(codes({ metrics: ['revenue'], filters: [{ dimension: 'tag', op: 'contains', values: ['x'] }] })).toEqual(['bad_filter_op filters[0].op']);
     await expect(run({ metrics: ['revenue'], filters: [{ dimension: 'segment', op: 'in', values: ['s1', 'nope'] }] })).rejects.toThrow(/segment: unknown 'nope'/);
     await expect(run({ metrics: ['revenue'], filters: [{ dimension: 'tag', op: 'eq', values: ['zz'] }] })).rejects.toThrow(/tag: unknown 'zz'/);
