@@ -151,6 +151,10 @@ describe('tidemark tags', () => {
     ]);
     // gd ∩ vip = {C1}: 1 / (3 + 2 − 1).
     expect((await json(['tags', 'overlap'])).pairs.find((p: any) => p.a === 'gd' && p.b === 'vip')).toEqual({ a: 'gd', b: 'vip', both: 1, either: 4, jaccard: 0.25 });
+    const ex = join(s.dir, 'vip-export.csv');
+    const e = await tidemark(['tags', 'export', 'vip', '--out', ex]);
+    expect(e.code, e.stderr).toBe(0);
+    expect(readFileSync(ex, 'utf8').split(/\r?\n/).slice(0, 3)).toEqual(['\uFEFFcustomer_id,name,phone,province,city,tier,last_order_date,tags', 'C1,张三,+8613800000001,广东省,深圳市,金卡,2024-06-25,"gd,vip"', 'C3,王五,,浙江省,杭州市,金卡,2023-01-15,vip']);
     const c = join(s.dir, 'cov.csv');
     const r = await tidemark(['tags', 'coverage', '--out', c, '--lang', 'en']);
     expect(r.code, r.stderr).toBe(0);

@@ -161,14 +161,15 @@ export async function deleteSegment(wh: Warehouse, key: string): Promise<void> {
  * The members with their basic attributes: id, name, phone, province, city, member tier, last counted order
  * (the model's customer_stats: the same counted-order rule as RFM and the catalog) and their tags.
  */
-export function membersSql(key: string, limit?: number): BuiltSql {
+export function membersSql(key: string, limit?: number, of: 'segment' | 'tag' = 'segment'): BuiltSql {
+  const [table, keyCol] = of === 'segment' ? ['tm_segment_members', 'segment_key'] : ['tm_customer_tags', 'tag_key'];
   const stats = render(MODEL.get('customer_stats')!.query!, duckdb).sql;
   return {
     sql: `WITH customer_stats AS (${stats})
 SELECT c.customer_id, c.name, c.phone, c.province, c.city, c.member_tier AS tier, CAST(CAST(s.last_order_at AS DATE) AS VARCHAR) AS last_order_date,
   (SELECT string_agg(t.tag_key, ',' ORDER BY t.tag_key) FROM (SELECT DISTINCT tag_key FROM tm_customer_tags WHERE customer_id = c.customer_id) t) AS tags
-FROM tm_segment_members m JOIN customers c ON c.customer_id = m.customer_id LEFT JOIN customer_stats s ON s.customer_id = c.customer_id
-WHERE m.segment_key = $1 ORDER BY c.customer_id${limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(limit))}` : ''}`,
+FROM (SELECT DISTINCT customer_id FROM ${table} WHERE ${keyCol} = $1) m JOIN customers c ON c.customer_id = m.customer_id LEFT JOIN customer_stats s ON s.customer_id = c.customer_id
+ORDER BY c.customer_id${limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(limit))}` : ''}`,
     params: [key],
   };
 }

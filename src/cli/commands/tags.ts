@@ -3,6 +3,8 @@ import { langOf, openCatalog, saveTables, type AnalysisOptions } from './analysi
 import { warehouseToday } from '../../query/run.js';
 import { applyTags, defineTag, deleteTag, generateModelTags, importTag, listTags, requireTag, setTag, tagCoverage, tagOverlap, type TagInfo } from '../../segments/index.js';
 import { addCommonOptions, formatNumber, formatPercent, printJson, renderTable, UsageError, wantJson, write, type CommonOptions } from '../output.js';
+import { exportQuery } from '../../export/index.js';
+import { membersSql } from '../../segments/index.js';
 import { addRuleOptions, ruleFromFlags, withWarehouse, type RuleFlags } from './segment.js';
 
 type Lang = 'zh' | 'en';
@@ -152,6 +154,19 @@ async function runOverlap(keys: string[], opts: LangOptions): Promise<void> {
   });
 }
 
+async function runExport(key: string, opts: CommonOptions & { out: string }): Promise<void> {
+  const format = /\.xlsx$/i.test(opts.out) ? 'xlsx' : /\.csv$/i.test(opts.out) ? 'csv' : undefined;
+  if (!format) throw new UsageError(`--out: cannot tell the format from '${opts.out}'; end it in .csv or .xlsx`);
+  await withWarehouse(opts, false, async (wh) => {
+    await requireTag(wh, key);
+    const q = membersSql(key, undefined, 'tag');
+    const described = await wh.query(`DESCRIBE ${q.sql}`, q.params);
+    const columns = described.rows.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+    const r = await exportQuery(wh, { sql: q.sql, params: q.params, columns, out: opts.out, format, sheet: key.slice(0, 31) });
+    process.stderr.write(`Wrote ${formatNumber(r.rows)} customers tagged ${key} to ${r.out}\n`);
+  });
+}
+
 async function runDelete(key: string, opts: CommonOptions): Promise<void> {
   await withWarehouse(opts, true, async (wh) => {
     await deleteTag(wh, key);
@@ -210,5 +225,11 @@ Examples:
   addCommonOptions(tags.command('unset <key> <customer_id...>').description('take a manual tag off customers')).action((key: string, ids: string[], opts: CommonOptions) => runSet(false, key, ids, opts));
   addCommonOptions(tags.command('coverage').description('customers per tag and their share of all customers').addOption(langOpt()).option('--out <file>', 'write the table (.csv, .xlsx)')).action(runCoverage);
   addCommonOptions(tags.command('overlap [keys...]').description('tag × tag: customers with both and the Jaccard index (default: all tags)').addOption(langOpt()).option('--out <file>', 'write the pairs (.csv, .xlsx)')).action(runOverlap);
+  addCommonOptions(
+    tags
+      .command('export <key>')
+      .description('write the customers with the tag: id, name, phone, province, city, tier, last order date and all their tags (.csv, .xlsx)')
+      .requiredOption('--out <file>', 'FILE.csv or FILE.xlsx'),
+  ).action(runExport);
   addCommonOptions(tags.command('delete <key>').description('delete a tag and take it off every customer')).action(runDelete);
 }
