@@ -865,6 +865,11 @@ export class Compiler {
    */
   private overlappingTotals(p: number): CompiledQuery {
     const n = this.dims.length;
+    const later = this.dims.slice(p + 1).find((d) => d.time);
+    if (this.q.compare && later) {
+      // The levels without the membership would also lose the time dimension, and with it the bucket-by-bucket comparison.
+      throw new QueryError([{ code: 'compare_unsupported', field: 'compare', message: `compare with totals: put ${later.key} before ${this.dims[p]!.key} in the dimensions (or drop totals), so the total rows compare bucket by bucket` }]);
+    }
     const keys = this.dims.map((d) => d.key);
     const opts = { today: this.today, dialect: this.d };
     const main = new Compiler(this.catalog, { ...this.q, dimensions: keys }, opts, { minLevel: p + 1 });

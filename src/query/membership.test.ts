@@ -169,6 +169,10 @@ describe('segment and tag in queries', () => {
 
   it('errors: ops that are not membership, unknown keys', async () => {
     expect(codes({ metrics: ['procurement_amount'], dimensions: ['segment'] })).toEqual(['dimension_unavailable dimensions[0]']);
+    expect(codes({ ...Q.by_segment_month_subtotals, compare: 'mom' })).toEqual(['compare_unsupported compare']);
+    // Month first: the total rows keep the month and compare bucket by bucket. February's previous month is January: 1150 for the month subtotal.
+    const mom = await run({ ...Q.by_month_segment_subtotals, compare: 'mom' });
+    expect(mom.find((r) => r.month === '2024-02' && r._grouping === 1)).toMatchObject({ revenue: 500, revenue__prev: 1150 });
     expect(codes({ metrics: ['procurement_amount'], filters: [{ dimension: 'tag', op: 'eq', values: ['t1'] }] })).toEqual(['dimension_unavailable filters[0].dimension']);
     // A catalog config cannot point a membership at another table.
     expect(membershipOf({ key: 'x', label: { zh: 'x', en: 'x' }, membership: { table: 'orders', key: 'order_id', catalog: 'orders' } })).toBeUndefined();
