@@ -51,6 +51,12 @@ export interface DimensionDef {
   readonly level?: number;
   /** Value → display labels (enum codes). */
   readonly values?: Readonly<Record<string, Label>>;
+  /**
+   * Membership dimensions (saved segments, tags): the anchor gives the customer id; a customer belongs to
+   * any number of keys, listed in `table` (columns `key` and customer_id), the keys themselves in `catalog`.
+   * Filters are semi-joins; grouping joins the membership, so groups overlap.
+   */
+  readonly membership?: { readonly table: string; readonly key: string; readonly catalog: string };
 }
 
 export interface CatalogSettings {

@@ -69,6 +69,20 @@ function decomposable(f: Formula, key: string): boolean {
 }
 
 const GROUPING_COL = '_grouping';
+/** The membership tables a dimension may read (a catalog config cannot point `membership` anywhere else). */
+const MEMBERSHIP_TABLES: ReadonlyMap<string, { key: string; catalog: string }> = new Map([
+  ['tm_segment_members', { key: 'segment_key', catalog: 'tm_segments' }],
+  ['tm_customer_tags', { key: 'tag_key', catalog: 'tm_tags' }],
+]);
+const MEMBERSHIP_OPS: readonly string[] = ['eq', 'ne', 'in', 'not_in', 'is_null', 'not_null'];
+
+/** The membership of a dimension (saved segments, tags), if it is one of the known tables. */
+export function membershipOf(d: DimensionDef): { table: string; key: string; catalog: string } | undefined {
+  const m = d.membership;
+  const known = m ? MEMBERSHIP_TABLES.get(m.table) : undefined;
+  return m && known ? { table: m.table, ...known } : undefined;
+}
+
 const GRAIN_STEP: Record<Grain, Shift> = { year: { n: 1, unit: 'year' }, quarter: { n: 3, unit: 'month' }, month: { n: 1, unit: 'month' }, week: { n: 7, unit: 'day' }, day: { n: 1, unit: 'day' } };
 const NUMERIC_TIME = new Set(['month_of_year', 'quarter_of_year', 'weekday', 'hour_of_day']);
 
@@ -132,7 +146,8 @@ export function findByName<T extends { key: string; label: { en: string; zh: str
   return undefined;
 }
 
-function isAdditive(m: MetricDef): boolean {
+/** Sums and counts: 0, not empty, where there are no rows. */
+export function isAdditive(m: MetricDef): boolean {
   if (m.formula !== undefined || m.per !== undefined) return m.per !== undefined && /^\s*count\(\*\)\s*$/i.test(m.measure ?? '');
   return /^\s*-?\s*(sum|count|count_if|sum_if|count_distinct)\(/i.test(m.measure ?? '');
 }
@@ -143,12 +158,16 @@ export class Compiler {
   private readonly metrics: MetricDef[] = [];
   private readonly dims: DimensionDef[] = [];
   private readonly derivedTables = new Set<string>();
+  /** Membership joins (group by segment/tag) per source scope, after the scope's own joins. */
+  private readonly memberJoins = new Map<SourceScope, Join[]>();
   private readonly today: string;
 
   constructor(
     private readonly catalog: Catalog,
     private readonly q: Query,
     opts: CompileOptions,
+    /** Parts of a query with totals over a membership dimension (see overlappingTotals): CTE name prefix, lowest rollup level kept. */
+    private readonly part: { readonly prefix?: string; readonly minLevel?: number } = {},
   ) {
     this.d = opts.dialect ?? duckdb;
     this.today = q.asOf ?? opts.today;
@@ -198,6 +217,10 @@ export class Compiler {
     }
     if (!FILTER_OPS.includes(f.op)) {
       this.issue('bad_filter_op', `${p}.op`, `${p}.op: '${String(f.op)}' is not one of ${FILTER_OPS.join(', ')}`);
+      return;
+    }
+    if (membershipOf(d) && !MEMBERSHIP_OPS.includes(f.op)) {
+      this.issue('bad_filter_op', `${p}.op`, `${p}.op: ${d.key} filters take ${MEMBERSHIP_OPS.join(', ')} (membership), not ${f.op}`);
       return;
     }
     if (f.values !== undefined && !Array.isArray(f.values)) {
@@ -326,7 +349,7 @@ export class Compiler {
   }
 
   /** The SQL of a dimension for rows of `scope`; undefined (with an issue) when the source cannot reach it. */
-  private dimExpr(d: DimensionDef, scope: SourceScope, time: Expr, bucket: Expr | undefined, metricKey: string, field: string): Expr | undefined {
+  private dimExpr(d: DimensionDef, scope: SourceScope, time: Expr, bucket: Expr | undefined, metricKey: string, field: string, role: 'group' | 'filter' = 'group'): Expr | undefined {
     if (d.time) {
       const g = d.time;
       if ((GRAINS as readonly string[]).includes(g)) return bucket ?? trunc(g as Grain, time);
@@ -366,7 +389,15 @@ export class Compiler {
       this.issue('dimension_unavailable', field, `${d.key} does not apply to ${metricKey} (${scope.root} rows have no path to ${anchors.map((a) => a.table).join(' or ')})${able.length ? `; metrics that can be split by ${d.key}: ${able.slice(0, 12).join(', ')}${able.length > 12 ? ', …' : ''}` : ''}`);
       return undefined;
     }
-    return this.resolveIn(prefixFormula(formula(chosen.expr), chosen.path), scope, field);
+    const x = this.resolveIn(prefixFormula(formula(chosen.expr), chosen.path), scope, field);
+    const mem = membershipOf(d);
+    if (!mem || !x || role === 'filter') return x;
+    // Grouped by membership: one row per (record, key) it belongs to; records of customers in none keep one row (key NULL).
+    const alias = `m_${d.key}`.replace(/[^a-z0-9_]/gi, '_');
+    const js = this.memberJoins.get(scope) ?? [];
+    if (!js.some((j) => j.from.k === 'table' && j.from.as === alias)) js.push({ kind: 'left', from: { k: 'table', name: mem.table, as: alias }, on: bin('=', col('customer_id', alias), x) });
+    this.memberJoins.set(scope, js);
+    return col(mem.key, alias);
   }
 
   private special(periodStart: Expr, inPeriod: Expr | undefined) {
@@ -391,6 +422,31 @@ export class Compiler {
   }
 
   private filterExpr(f: Filter, x: Expr, d: DimensionDef): Expr {
+    const mem = membershipOf(d);
+    if (mem) {
+      const keys = (f.values ?? []).map((raw) => param(String(raw)));
+      const members = (keyed: boolean): Expr => ({
+        k: 'inSub',
+        e: x,
+        query: {
+          select: [{ expr: col('customer_id', 'mm'), as: 'customer_id' }],
+          from: { k: 'table', name: mem.table, as: 'mm' },
+          ...(keyed ? { where: keys.length === 1 ? bin('=', col(mem.key, 'mm'), keys[0]!) : ({ k: 'in', e: col(mem.key, 'mm'), list: keys, not: false } as Expr) } : {}),
+        },
+      });
+      switch (f.op) {
+        case 'eq':
+        case 'in':
+          return members(true);
+        case 'ne':
+        case 'not_in':
+          return bin('OR', isNull(x), { k: 'not', e: members(true) });
+        case 'is_null':
+          return bin('OR', isNull(x), { k: 'not', e: members(false) });
+        default:
+          return members(false);
+      }
+    }
     const grain = d.time && (GRAINS as readonly string[]).includes(d.time) ? (d.time as Grain) : undefined;
     const v = (raw: string | number | boolean): Expr => {
       if (grain) return cast(param(bucketStart(grain, String(raw))!), 'timestamp');
@@ -429,6 +485,9 @@ export class Compiler {
 
   private groupingSets(n: number): number[][] | undefined {
     const all = Array.from({ length: n }, (_, i) => i);
+    const min = this.part.minLevel;
+    if (min !== undefined && this.q.subtotals) return Array.from({ length: n - min + 1 }, (_, j) => all.slice(0, n - j));
+    if (min !== undefined && this.q.totals) return [all];
     if (this.q.subtotals) return Array.from({ length: n + 1 }, (_, k) => all.slice(0, n - k));
     if (this.q.totals && n > 0) return [all, []];
     return undefined;
@@ -509,9 +568,12 @@ export class Compiler {
     if (!rangeStart && !toNextP) where.push(isNull(time, true));
     for (const [i, f] of (this.q.filters ?? []).entries()) {
       const d = findByName(this.catalog.dimensions, f.dimension)!;
-      const x = this.dimExpr(d, scope, bucketTime, bucket, g.metrics[0]!.key, `filters[${i}].dimension`);
+      const x = this.dimExpr(d, scope, bucketTime, bucket, g.metrics[0]!.key, `filters[${i}].dimension`, 'filter');
       if (!x) return undefined;
       where.push(this.filterExpr(f, x, d));
+      // Grouped by the membership it filters on (tag in a, b by tag): the groups are a and b, not every other tag of those customers.
+      const gi = this.dims.indexOf(d);
+      if (gi >= 0 && membershipOf(d) && (f.op === 'eq' || f.op === 'in')) where.push({ k: 'in', e: dimExprs[gi]!, list: (f.values ?? []).map((v) => param(String(v))), not: false });
     }
     const resolveM = (src: string, fieldName: string, ctx: Partial<Parameters<typeof resolve>[1]>): Expr | undefined => {
       try {
@@ -789,6 +851,56 @@ export class Compiler {
   compile(): CompiledQuery {
     this.validate();
     if (this.issues.length) throw new QueryError(this.issues);
+    const p = this.dims.findIndex((d) => membershipOf(d));
+    if (p >= 0 && (this.q.totals || this.q.subtotals) && this.part.minLevel === undefined) return this.overlappingTotals(p);
+    const { query, columns, sets, limitInJs } = this.build();
+    const { sql, params } = render(query, this.d);
+    return { sql, params, columns, ...(sets ? { groupingColumn: GROUPING_COL } : {}), ...(limitInJs !== undefined ? { limitInJs } : {}) };
+  }
+
+  /**
+   * Totals and subtotals when grouping by a membership dimension (dimension p): the rollup levels that keep it
+   * come from the membership join (a segment's subtotal is its records), those that drop it from the same query
+   * without it (each record once, as if the dimension were not there). The two are stacked with UNION ALL.
+   */
+  private overlappingTotals(p: number): CompiledQuery {
+    const n = this.dims.length;
+    const later = this.dims.slice(p + 1).find((d) => d.time);
+    if (this.q.compare && later) {
+      // The levels without the membership would also lose the time dimension, and with it the bucket-by-bucket comparison.
+      throw new QueryError([{ code: 'compare_unsupported', field: 'compare', message: `compare with totals: put ${later.key} before ${this.dims[p]!.key} in the dimensions (or drop totals), so the total rows compare bucket by bucket` }]);
+    }
+    const keys = this.dims.map((d) => d.key);
+    const opts = { today: this.today, dialect: this.d };
+    const main = new Compiler(this.catalog, { ...this.q, dimensions: keys }, opts, { minLevel: p + 1 });
+    main.validate();
+    const m = main.build();
+    const rest = new Compiler(this.catalog, { ...this.q, dimensions: keys.slice(0, p), totals: false, subtotals: this.q.subtotals === true && p > 0, sort: [] }, opts, { prefix: 'r_' });
+    rest.validate();
+    if (main.issues.length || rest.issues.length) throw new QueryError(dedupe([...main.issues, ...rest.issues]));
+    const r = rest.build();
+    const restItem = new Map(r.query.select.map((it) => [it.as, it.expr]));
+    const low = 2 ** (n - p);
+    const restSelect: SelectItem[] = m.query.select.map((it) => {
+      const i = keys.indexOf(it.as);
+      if (i >= p) return { expr: lit(null), as: it.as };
+      if (it.as === GROUPING_COL) return { expr: restItem.has(GROUPING_COL) ? bin('+', bin('*', restItem.get(GROUPING_COL)!, lit(low)), lit(low - 1)) : lit(2 ** n - 1), as: it.as };
+      return { expr: restItem.get(it.as)!, as: it.as };
+    });
+    const strip = (x: Select): Select => ({ select: x.select, ...(x.from ? { from: x.from } : {}), ...(x.joins ? { joins: x.joins } : {}), ...(x.where ? { where: x.where } : {}), ...(x.groupBy ? { groupBy: x.groupBy } : {}) });
+    const withs = [...(m.query.with ?? [])];
+    for (const w of r.query.with ?? []) if (!withs.some((x) => x.name === w.name)) withs.push(w);
+    const query: Select = {
+      with: withs,
+      select: m.query.select.map((it) => ({ expr: col(it.as), as: it.as })),
+      from: { k: 'sub', query: { ...strip(m.query), unionAll: [{ ...strip(r.query), select: restSelect }] }, as: 'overlapping' },
+      ...(m.query.orderBy ? { orderBy: m.query.orderBy } : {}),
+    };
+    const { sql, params } = render(query, this.d);
+    return { sql, params, columns: m.columns, groupingColumn: GROUPING_COL, ...(this.q.limit !== undefined ? { limitInJs: this.q.limit } : {}) };
+  }
+
+  private build(): { query: Select; columns: ColumnMeta[]; sets: number[][] | undefined; limitInJs: number | undefined } {
     const base = this.baseMetrics();
     const groups = this.groups(base);
     const frames = this.frames();
@@ -796,7 +908,7 @@ export class Compiler {
     for (const frame of frames) {
       for (const [i, g] of groups.entries()) {
         const sel = this.fact(g, frame);
-        if (sel) facts.push({ name: `f${facts.length}_${g.source}${frame.suffix}`.slice(0, 60), query: sel, cols: g.metrics.map((m) => m.key + frame.suffix) });
+        if (sel) facts.push({ name: `${this.part.prefix ?? ''}f${facts.length}_${g.source}${frame.suffix}`.slice(0, 60), query: sel, cols: g.metrics.map((m) => m.key + frame.suffix) });
         void i;
       }
     }
@@ -817,14 +929,14 @@ export class Compiler {
       }));
       const [first, ...rest] = branches;
       withs.push({
-        name: 'combined',
+        name: `${this.part.prefix ?? ''}combined`,
         query: {
           select: [...keyCols.map((k) => ({ expr: col(k), as: k })), ...allCols.map((c) => ({ expr: agg('max', [col(c)]), as: c }))],
           from: { k: 'sub', query: { ...first!, unionAll: rest }, as: 'facts' },
           ...(keyCols.length ? { groupBy: keyCols.map((k) => col(k)) } : {}),
         },
       });
-      combined = 'combined';
+      combined = `${this.part.prefix ?? ''}combined`;
     }
 
     const columns: ColumnMeta[] = [];
@@ -892,8 +1004,49 @@ export class Compiler {
       ...(orderBy.length ? { orderBy } : {}),
       ...(this.q.limit !== undefined && limitInJs === undefined ? { limit: this.q.limit } : {}),
     };
-    const { sql, params } = render(query, this.d);
-    return { sql, params, columns, ...(sets ? { groupingColumn: GROUPING_COL } : {}), ...(limitInJs !== undefined ? { limitInJs } : {}) };
+    return { query, columns, sets, limitInJs };
+  }
+
+  /**
+   * The customers whose attributes pass the query's filters (saved segments, rule tags): one
+   * `SELECT customer_id FROM customers …` with the same dimension expressions and filters as any query.
+   */
+  customerSet(attributes: readonly string[] = []): CompiledQuery {
+    const q = this.q;
+    if (q.filters !== undefined && !Array.isArray(q.filters)) this.issue('bad_query', 'filters', 'filters: expected a list');
+    else for (const [i, f] of (q.filters ?? []).entries()) this.validateFilter(f, i);
+    if (this.issues.length) throw new QueryError(this.issues);
+    const scope = new SourceScope('customers');
+    const where: Expr[] = [];
+    for (const [i, f] of (q.filters ?? []).entries()) {
+      const d = findByName(this.catalog.dimensions, f.dimension)!;
+      if (d.time) {
+        this.issue('dimension_unavailable', `filters[${i}].dimension`, `filters[${i}]: ${d.key} is a time dimension and customers have no time of their own; use a metric condition with a window`);
+        continue;
+      }
+      const x = this.dimExpr(d, scope, lit(null), undefined, 'customers', `filters[${i}].dimension`, 'filter');
+      if (x) where.push(this.filterExpr(f, x, d));
+    }
+    const extra: SelectItem[] = [];
+    for (const [i, name] of attributes.entries()) {
+      const d = findByName(this.catalog.dimensions, name);
+      if (!d || d.time || membershipOf(d)) {
+        this.issue('unknown_dimension', `dimensions[${i}]`, `'${name}' is not a customer attribute dimension`);
+        continue;
+      }
+      const x = this.dimExpr(d, scope, lit(null), undefined, 'customers', `dimensions[${i}]`);
+      if (x) extra.push({ expr: x, as: d.key });
+    }
+    if (this.issues.length) throw new QueryError(dedupe(this.issues));
+    const query: Select = {
+      select: [{ expr: col('customer_id', scope.alias), as: 'customer_id' }, ...extra],
+      from: { k: 'table', name: 'customers', as: scope.alias },
+      joins: this.joinList(scope),
+      ...(where.length ? { where: and(...where) } : {}),
+    };
+    const withs = [...this.derivedTables].map((t) => ({ name: t, query: MODEL.get(t)!.query! }));
+    const { sql, params } = render(withs.length ? { ...query, with: withs } : query, this.d);
+    return { sql, params, columns: [] };
   }
 
   /**
@@ -934,7 +1087,7 @@ export class Compiler {
     if (this.q.to) where.push(bin('<', time, cast(param(shiftDay(this.q.to, 1, 'day')), 'timestamp')));
     for (const [i, f] of (this.q.filters ?? []).entries()) {
       const d = findByName(this.catalog.dimensions, f.dimension)!;
-      const x = this.dimExpr(d, scope, time, undefined, m.key, `filters[${i}].dimension`);
+      const x = this.dimExpr(d, scope, time, undefined, m.key, `filters[${i}].dimension`, 'filter');
       if (x) where.push(this.filterExpr(f, x, d));
     }
     // Rows that count towards any component: the OR of their filters (no filter: every row).
@@ -1004,7 +1157,7 @@ export class Compiler {
       if (MODEL.get(j.table)!.query) this.derivedTables.add(j.table);
       js.push({ kind: 'left', from: { k: 'table', name: j.table, as: j.alias }, on: bin('=', col(j.targetKey, j.alias), col(j.via, j.parentAlias)) });
     }
-    return js;
+    return [...js, ...(this.memberJoins.get(scope) ?? [])];
   }
 }
 
@@ -1025,6 +1178,11 @@ function dedupe(issues: readonly QueryIssue[]): QueryIssue[] {
 /** The rows or customers behind a metric's number; see Compiler.drillThrough. */
 export function compileDrillThrough(catalog: Catalog, q: Query, opts: CompileOptions & { mode: 'rows' | 'customers'; limit?: number }): CompiledQuery {
   return new Compiler(catalog, q, opts).drillThrough(opts.mode, opts.limit);
+}
+
+/** `SELECT customer_id FROM customers` under dimension filters (only `filters` of the query is read); see Compiler.customerSet. */
+export function compileCustomerSet(catalog: Catalog, filters: readonly Filter[], opts: CompileOptions, attributes: readonly string[] = []): CompiledQuery {
+  return new Compiler(catalog, { metrics: [], filters }, opts).customerSet(attributes);
 }
 
 /** Compiles a query; throws QueryError listing every problem (unknown names, unreachable dimensions, bad values). */

@@ -3,7 +3,7 @@ import type { Dialect } from '../sql/dialect.js';
 import { metricRefs, parseFormula } from '../metrics/formula.js';
 import { warehouseTimeZone } from '../warehouse/duckdb.js';
 import type { Row, SqlValue, Warehouse } from '../warehouse/port.js';
-import { compileQuery, findByName } from './compile.js';
+import { compileQuery, findByName, membershipOf } from './compile.js';
 import { bucketLabel, GRAINS, type Grain } from './time.js';
 import { QueryError, type ColumnMeta, type Query } from './types.js';
 
@@ -71,18 +71,45 @@ const SAVED_RESULTS: Readonly<Record<string, { code: string; message: string }>>
   tm_tiers: { code: 'no_tier_results', message: 'value_tier: this warehouse has no stored value tiers; run `tidemark tiers --save` first' },
   tm_matrix: { code: 'no_matrix_results', message: 'value_type: this warehouse has no stored value matrix; run `tidemark matrix --save` first' },
 };
+const MEMBERSHIP_WORD: Record<string, string> = { tm_segments: 'saved segments (`tidemark segment save`)', tm_tags: 'tags (`tidemark tags define`)' };
+
+function missingTable(e: unknown): QueryError | undefined {
+  const m = e instanceof Error ? /Table with name (tm_segments|tm_segment_members|tm_tags|tm_customer_tags) does not exist/.exec(e.message) : null;
+  if (!m) return undefined;
+  const word = m[1]!.startsWith('tm_segment') ? MEMBERSHIP_WORD.tm_segments : MEMBERSHIP_WORD.tm_tags;
+  return new QueryError([{ code: 'no_memberships', field: 'filters', message: `this warehouse has no ${word} yet; create one first` }]);
+}
+
+/** Segment and tag filters must name existing keys: an unknown one is a mistake, not an empty answer. */
+export async function checkMembershipFilters(wh: Warehouse, catalog: Catalog, q: Query): Promise<void> {
+  const issues: { code: string; field: string; message: string }[] = [];
+  for (const [i, f] of (Array.isArray(q.filters) ? q.filters : []).entries()) {
+    const d = typeof f?.dimension === 'string' ? findByName(catalog.dimensions, f.dimension) : undefined;
+    const mem = d ? membershipOf(d) : undefined;
+    if (!d || !mem || !Array.isArray(f.values) || f.values.length === 0) continue;
+    const keys = (f.values as readonly unknown[]).map((v) => String(v));
+    const known = await wh.query(`SELECT ${mem.key} AS k FROM ${mem.catalog} WHERE ${mem.key} IN (${keys.map((_, j) => `$${j + 1}`).join(', ')})`, keys).catch((e: unknown) => {
+      throw missingTable(e) ?? e;
+    });
+    const have = new Set(known.rows.map((r) => String(r.k)));
+    const missing = keys.filter((k) => !have.has(k));
+    if (missing.length) issues.push({ code: `unknown_${d.key}`, field: `filters[${i}].values`, message: `${d.key}: unknown ${missing.map((k) => `'${k}'`).join(', ')}; see \`tidemark ${d.key === 'tag' ? 'tags' : 'segment'} list\`` });
+  }
+  if (issues.length) throw new QueryError(issues);
+}
 
 export async function runQuery(wh: Warehouse, catalog: Catalog, query: Query, opts: { today?: string; dialect?: Dialect } = {}): Promise<QueryResult> {
   const today = opts.today ?? (await warehouseToday(wh));
   const q = await fillPeriod(wh, catalog, query);
   const compiled = compileQuery(catalog, q, { today, ...(opts.dialect ? { dialect: opts.dialect } : {}) });
+  await checkMembershipFilters(wh, catalog, q);
   const t0 = performance.now();
   const res = await wh.query(compiled.sql, compiled.params).catch((e: unknown) => {
     // A warehouse created before an analysis's results existed, opened read-only: its table is created on the next read-write open.
     const missing = e instanceof Error ? /Table with name (tm_\w+) does not exist/.exec(e.message)?.[1] : undefined;
     const saved = missing ? SAVED_RESULTS[missing] : undefined;
     if (saved) throw new QueryError([{ code: saved.code, field: 'dimensions', message: saved.message }]);
-    throw e;
+    throw missingTable(e) ?? e;
   });
   const ms = performance.now() - t0;
   let rows = shapeRows(res.rows, compiled.columns);

@@ -3,7 +3,7 @@ import { KEY_PATTERN } from '../metrics/validate.js';
 import type { Catalog } from '../metrics/types.js';
 import { compileQuery } from '../query/compile.js';
 import { runQuery, warehouseToday, type QueryResult } from '../query/run.js';
-import { QueryError, type Query, type QueryIssue } from '../query/types.js';
+import { QueryError, type Filter, type Query, type QueryIssue } from '../query/types.js';
 import type { Warehouse } from '../warehouse/port.js';
 import { STANDARD_REPORTS } from './standard.js';
 import type { ReportDef, ReportSection } from './types.js';
@@ -16,6 +16,8 @@ export interface ReportParams {
   readonly to?: string;
   /** Replaces the dimensions of the sections marked byable. */
   readonly by?: readonly string[];
+  /** Added to every section's own filters (e.g. `segment = vip`: the report for a saved segment). */
+  readonly filters?: readonly Filter[];
   readonly asOf?: string;
 }
 
@@ -31,7 +33,7 @@ export function sectionQuery(s: ReportSection, p: ReportParams): Query {
   return {
     metrics: s.metrics,
     ...(dims?.length ? { dimensions: dims } : {}),
-    ...(s.filters?.length ? { filters: s.filters } : {}),
+    ...(s.filters?.length || p.filters?.length ? { filters: [...(s.filters ?? []), ...(p.filters ?? [])] } : {}),
     ...(p.from ? { from: p.from } : {}),
     ...(p.to ? { to: p.to } : {}),
     ...(s.compare && (p.from && p.to || dims?.some((d) => ['year', 'quarter', 'month', 'week', 'day'].includes(d))) ? { compare: s.compare } : {}),

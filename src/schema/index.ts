@@ -175,6 +175,41 @@ export const SYSTEM_DDL = [
   value_type VARCHAR NOT NULL,
   computed_at TIMESTAMP NOT NULL
 );`,
+  // Saved segments (src/segments): a rule (definition JSON over catalog dimensions and metrics, re-evaluated on
+  // refresh) or a static list; members in tm_segment_members. The catalog dimension `segment` reads them.
+  `CREATE TABLE IF NOT EXISTS tm_segments (
+  segment_key VARCHAR PRIMARY KEY,
+  name VARCHAR NOT NULL,
+  kind VARCHAR NOT NULL,
+  definition JSON,
+  description VARCHAR,
+  created_at TIMESTAMP NOT NULL,
+  refreshed_at TIMESTAMP,
+  as_of DATE,
+  customers BIGINT NOT NULL
+);`,
+  `CREATE TABLE IF NOT EXISTS tm_segment_members (
+  segment_key VARCHAR NOT NULL,
+  customer_id VARCHAR NOT NULL
+);`,
+  // Tags (src/segments/tags.ts): rule and model tags are evaluated like segments, manual tags are imported or set.
+  `CREATE TABLE IF NOT EXISTS tm_tags (
+  tag_key VARCHAR PRIMARY KEY,
+  name_zh VARCHAR NOT NULL,
+  name_en VARCHAR,
+  kind VARCHAR NOT NULL,
+  definition JSON,
+  description VARCHAR,
+  created_at TIMESTAMP NOT NULL,
+  applied_at TIMESTAMP,
+  as_of DATE
+);`,
+  `CREATE TABLE IF NOT EXISTS tm_customer_tags (
+  tag_key VARCHAR NOT NULL,
+  customer_id VARCHAR NOT NULL,
+  source VARCHAR NOT NULL,
+  set_at TIMESTAMP NOT NULL
+);`,
 ];
 
 export function warehouseDdl(entities: readonly EntityDef[] = ENTITIES): string[] {

@@ -30,8 +30,12 @@ describe('canonical schema', () => {
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
     for (const s of warehouseDdl()) await c.run(s);
-    const r = await c.runAndReadAll(`SELECT count(*)::INT AS n FROM duckdb_tables() WHERE schema_name = 'main'`);
-    expect(r.getRowObjects()[0]?.n).toBe(ENTITIES.length + 7); // tm_meta, tm_imports, tm_quarantine, tm_rfm, tm_lifecycle, tm_tiers, tm_matrix
+    const r = await c.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name`);
+    const names = r.getRowObjects().map((o) => String(o.table_name));
+    expect(names.filter((n) => !n.startsWith('tm_'))).toEqual(ENTITIES.map((e) => e.name).sort());
+    expect(names.filter((n) => n.startsWith('tm_'))).toEqual(
+      ['tm_customer_tags', 'tm_imports', 'tm_lifecycle', 'tm_matrix', 'tm_meta', 'tm_quarantine', 'tm_rfm', 'tm_segment_members', 'tm_segments', 'tm_tags', 'tm_tiers'],
+    );
     c.closeSync();
   });
 

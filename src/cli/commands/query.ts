@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { compileDrillThrough } from '../../query/compile.js';
 import { drillDown, drillUp } from '../../query/drill.js';
 import { pivot } from '../../query/pivot.js';
-import { runQuery, warehouseToday } from '../../query/run.js';
+import { checkMembershipFilters, runQuery, warehouseToday } from '../../query/run.js';
 import type { Filter, FilterOp, Query } from '../../query/types.js';
 import { exportQuery } from '../../export/index.js';
 import { openWarehouse } from '../../warehouse/duckdb.js';
@@ -197,6 +197,7 @@ async function runDrill(opts: DrillOptions): Promise<void> {
     let compiled;
     try {
       compiled = compileDrillThrough(catalog, q, { today: await warehouseToday(wh), mode: opts.customers ? 'customers' : 'rows', ...(limit !== undefined ? { limit } : {}) });
+      await checkMembershipFilters(wh, catalog, q);
     } catch (e) {
       throw asUsageError(e);
     }

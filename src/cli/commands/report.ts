@@ -5,12 +5,14 @@ import { allReports, runReport, validateReports, type ReportDef } from '../../re
 import { checkPeriod } from '../../overview/index.js';
 import { openWarehouse } from '../../warehouse/duckdb.js';
 import { addCommonOptions, dbPathOf, printJson, renderTable, UsageError, write, type CommonOptions } from '../output.js';
+import { parseFilter } from './query.js';
 import { addAnalysisOptions, type AnalysisOptions, asUsageError, catalogPath, langOf, openCatalog, renderResult, resultFormat, saveJson, saveTables, toResultTable } from './analysis.js';
 
 interface ReportOptions extends CommonOptions, AnalysisOptions {
   readonly from?: string;
   readonly to?: string;
   readonly by?: string;
+  readonly filter?: string[];
   readonly asOf?: string;
 }
 
@@ -31,6 +33,7 @@ export function registerReport(program: Command): void {
     .option('--from <YYYY-MM-DD>', 'first day of the period')
     .option('--to <YYYY-MM-DD>', 'last day of the period, inclusive')
     .option('--by <list>', 'dimensions for the trend sections instead of month, e.g. week or quarter')
+    .option('--filter <expr>', 'DIMENSION=VALUE added to every section, e.g. segment=vip or tag=price_sensitive (as in query); repeatable', (v: string, prev: string[] = []) => [...prev, v])
     .option('--as-of <YYYY-MM-DD>', 'the day "today" means');
   addAnalysisOptions(cmd);
   addCommonOptions(cmd);
@@ -54,16 +57,17 @@ export function registerReport(program: Command): void {
       throw new UsageError((e as Error).message);
     }
     const by = opts.by ? opts.by.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    const filters = (opts.filter ?? []).map(parseFilter);
     const wh = await openWarehouse({ path: dbPathOf(opts), readOnly: true });
     try {
       let res;
       try {
-        res = await runReport(wh, catalog, report, { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}), ...(by ? { by } : {}), ...(opts.asOf ? { asOf: opts.asOf } : {}) });
+        res = await runReport(wh, catalog, report, { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}), ...(by ? { by } : {}), ...(filters.length ? { filters } : {}), ...(opts.asOf ? { asOf: opts.asOf } : {}) });
       } catch (e) {
         throw asUsageError(e);
       }
       const title = lang === 'zh' ? report.title.zh : report.title.en;
-      const period = opts.from || opts.to ? `${opts.from ?? '…'} → ${opts.to ?? '…'}` : lang === 'zh' ? '全部数据' : 'all data';
+      const period = (opts.from || opts.to ? `${opts.from ?? '…'} → ${opts.to ?? '…'}` : lang === 'zh' ? '全部数据' : 'all data') + (filters.length ? ` · ${filters.map((f) => `${f.dimension} ${f.op} ${(f.values ?? []).join('|')}`.trim()).join('; ')}` : '');
       if (format === 'json') {
         const body = { report: report.key, title: report.title, params: res.params, ms: Math.round(res.ms), sections: res.sections.map(({ section, result }) => ({ key: section.key, title: section.title, columns: result.columns, rows: result.rows, sql: result.sql, params: result.params })) };
         await saveJson(opts.out, body);

@@ -91,6 +91,20 @@ export const DIMENSIONS: DimensionDef[] = [
     anchors: [a('customers', 'value_type.value_type')],
   },
   { key: 'customer', label: L('客户', 'Customer'), description: 'One row per customer (customer id).', anchors: [a('customers', 'customer_id')] },
+  {
+    key: 'segment',
+    label: L('客户分组', 'Saved segment'),
+    description: 'Saved segments (`tidemark segment save`) the customer belongs to. Filters (=, !=, in, not in) keep the customers of the segments; grouped by it, a customer in two segments counts in both groups (groups overlap), customers in none form the empty group; a total counts each record once.',
+    anchors: [a('customers', 'customer_id')],
+    membership: { table: 'tm_segment_members', key: 'segment_key', catalog: 'tm_segments' },
+  },
+  {
+    key: 'tag',
+    label: L('客户标签', 'Customer tag'),
+    description: 'Tags (`tidemark tags`) the customer carries. Filters (=, !=, in, not in) keep the customers with the tags; grouped by it, a customer with two tags counts in both groups (groups overlap), untagged customers form the empty group; a total counts each record once.',
+    anchors: [a('customers', 'customer_id')],
+    membership: { table: 'tm_customer_tags', key: 'tag_key', catalog: 'tm_tags' },
+  },
 
   { key: 'branch', label: L('分公司', 'Branch'), hierarchy: 'org', level: 0, description: "The rep's branch: the parent of their department (the department itself when it has no parent).", anchors: [a('employees', 'coalesce(unit.parent.name, unit.name, unit_id)')] },
   { key: 'department', label: L('部门', 'Department'), hierarchy: 'org', level: 1, anchors: [a('employees', 'coalesce(unit.name, unit_id)')] },

@@ -1,0 +1,11 @@
+-- membership_filter_segment_none
+-- query: {"metrics":["revenue"],"filters":[{"dimension":"segment","op":"is_null"}]}
+-- params: []
+WITH "f0_orders" AS (
+  SELECT sum("t"."amount") AS "revenue"
+  FROM "orders" AS "t"
+  WHERE ("t"."ordered_at" IS NOT NULL) AND (("t"."customer_id" IS NULL) OR NOT (("t"."customer_id" IN (SELECT "mm"."customer_id" AS "customer_id"
+  FROM "tm_segment_members" AS "mm")))) AND (("t"."status" IS NULL) OR "t"."status" <> 'cancelled')
+)
+SELECT coalesce("revenue", 0) AS "revenue"
+FROM "f0_orders" AS "f0_orders"
