@@ -168,3 +168,32 @@ describe('tidemark tags', () => {
     ]);
   });
 });
+
+describe('tidemark import refreshes saved rule segments and tags', () => {
+  /**
+   * 广东 customers C1 and C2; C1 ordered 2024-06-01. Segment gd_buyers = province 广东省 and orders > 0 in the 365 days
+   * before the as-of day (the day after the last counted order): before the import {C1} (as of 2024-06-02). The import
+   * adds C2's order of 2024-06-15: as of 2024-06-16 both are in (C1's order is 15 days old), so 1 → 2. A second import
+   * with --no-refresh (C3, not 广东) leaves the segment as it was and reports nothing.
+   */
+  it('re-evaluates after the import, reports before → after, and --no-refresh skips it', async () => {
+    const db = join(s.dir, 'refresh.duckdb');
+    const wh = await openWarehouse({ path: db });
+    await wh.run(`INSERT INTO customers (customer_id, name, province) VALUES ('C1','张三','广东省'), ('C2','李四','广东省'), ('C3','王五','浙江省')`);
+    await wh.run(`INSERT INTO orders (order_id, customer_id, ordered_at, amount, status) VALUES ('o1','C1','2024-06-01 10:00',100,'completed')`);
+    await wh.close();
+    const saved = await json(['segment', 'save', 'gd_buyers', '--filter', 'province=广东省', '--metric', 'orders>0', '--days', '365', '--db', db]);
+    expect(saved.customers).toBe(1);
+    const f1 = join(s.dir, 'orders1.csv');
+    writeFileSync(f1, 'order_id,customer_id,ordered_at,amount,status\no2,C2,2024-06-15 09:00,80,completed\n');
+    const r1 = await json(['import', f1, '--entity', 'orders', '--db', db]);
+    expect(r1.loaded).toBe(1);
+    expect(r1.refreshed).toEqual({ tags: [], segments: [{ key: 'gd_buyers', before: 1, customers: 2 }] });
+    const f2 = join(s.dir, 'orders2.csv');
+    writeFileSync(f2, 'order_id,customer_id,ordered_at,amount,status\no3,C3,2024-06-20 09:00,50,completed\n');
+    const r2 = await json(['import', f2, '--entity', 'orders', '--db', db, '--no-refresh']);
+    expect(r2.refreshed).toBeUndefined();
+    const shown = await json(['segment', 'list', '--db', db]);
+    expect(JSON.stringify(shown)).toContain('"customers":2');
+  });
+});

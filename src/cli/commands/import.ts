@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { ImportError, importFile, IMPORT_TARGETS, readMappingFile, type ImportReport } from '../../import/index.js';
-import { openWarehouse } from '../../warehouse/index.js';
+import { warehouseToday } from '../../query/run.js';
+import { applyTags, refreshSegments } from '../../segments/index.js';
+import { openWarehouse, type Warehouse } from '../../warehouse/index.js';
+import { openCatalog } from './analysis.js';
 import { addCommonOptions, dbPathOf, formatNumber, printJson, Progress, renderPairs, renderTable, UsageError, wantJson, write, type CommonOptions } from '../output.js';
 
 interface ImportFlags extends CommonOptions {
@@ -10,6 +13,42 @@ interface ImportFlags extends CommonOptions {
   readonly unknownCustomers?: string;
   readonly timeZone?: string;
   readonly disable?: string;
+  readonly refresh?: boolean;
+  readonly catalog?: string;
+}
+
+/** What re-evaluating the saved rule segments and rule/model tags after an import changed (customers before → after). */
+export interface Refreshed {
+  readonly tags: { key: string; before: number; customers: number }[];
+  readonly segments: { key: string; before: number; customers: number }[];
+  /** Set when a rule no longer evaluates (e.g. a metric was removed from the catalog); the import itself stands. */
+  readonly error?: string;
+}
+
+/** Rule tags first, then segments (a segment may filter on a tag); static segments and manual tags stay as they are. */
+async function refreshSaved(wh: Warehouse, flags: ImportFlags): Promise<Refreshed | undefined> {
+  const has = async (table: string) => Number((await wh.query(`SELECT count(*) AS n FROM ${table} WHERE kind <> $1`, [table === 'tm_tags' ? 'manual' : 'static'])).rows[0]?.n ?? 0) > 0;
+  const [tags, segments] = [await has('tm_tags'), await has('tm_segments')];
+  if (!tags && !segments) return undefined;
+  const done: Refreshed = { tags: [], segments: [] };
+  try {
+    const catalog = openCatalog(flags);
+    const today = await warehouseToday(wh);
+    const pick = (r: { key: string; before: number; customers: number }) => ({ key: r.key, before: r.before, customers: r.customers });
+    if (tags) done.tags.push(...(await applyTags(wh, catalog, { today })).filter((t) => t.kind !== 'manual').map(pick));
+    if (segments) done.segments.push(...(await refreshSegments(wh, catalog, { today })).filter((x) => x.kind === 'rule').map(pick));
+    return done;
+  } catch (e) {
+    return { ...done, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function printableRefresh(r: Refreshed): string {
+  const lines = [...r.tags.map((t) => ({ what: `tag ${t.key}`, ...t })), ...r.segments.map((x) => ({ what: `segment ${x.key}`, ...x }))];
+  let out = '\nRefreshed (customers before → after)\n';
+  out += renderTable([{ key: 'what' }, { key: 'change' }], lines.map((l) => ({ what: l.what, change: `${formatNumber(l.before)} → ${formatNumber(l.customers)}` })), { indent: 2 });
+  if (r.error) out += `  not refreshed: ${r.error} (the import itself is saved; fix the rule and run \`tidemark segment refresh\` / \`tidemark tags apply\`)\n`;
+  return out;
 }
 
 export function printableReport(r: ImportReport): string {
@@ -63,7 +102,9 @@ export function registerImport(program: Command): void {
       .option('--mapping <file>', 'JSON file {"field": "column header"} overriding the automatic column mapping')
       .option('--t2s', 'convert Traditional to Simplified Chinese in text fields')
       .option('--unknown-customers <mode>', 'rows naming an unknown customer: stub (create a stub customer) or quarantine', 'stub')
-      .option('--disable <rules>', 'comma-separated cleaning rules to switch off'),
+      .option('--disable <rules>', 'comma-separated cleaning rules to switch off')
+      .option('--no-refresh', 'do not re-evaluate saved rule segments and rule/model tags after the import')
+      .option('--catalog <file>', 'metric catalog config the segment and tag rules are evaluated with (default $TIDEMARK_CATALOG or ./tidemark.catalog.json)'),
   ).action(async (file: string, flags: ImportFlags) => {
     if (!flags.entity) throw new UsageError(`--entity is required; one of: ${IMPORT_TARGETS.map((e) => e.name).join(', ')}`);
     if (flags.unknownCustomers !== 'stub' && flags.unknownCustomers !== 'quarantine') {
@@ -86,8 +127,9 @@ export function registerImport(program: Command): void {
         onProgress: (step, f) => progress.update(Math.round(f * 100), 100, step),
       });
       progress.done();
-      if (json) await printJson(report);
-      else await write(printableReport(report));
+      const refreshed = flags.refresh === false ? undefined : await refreshSaved(wh, flags);
+      if (json) await printJson(refreshed ? { ...report, refreshed } : report);
+      else await write(printableReport(report) + (refreshed ? printableRefresh(refreshed) : ''));
     } catch (e) {
       progress.done();
       if (e instanceof ImportError) throw new UsageError(`import failed, warehouse unchanged: ${e.message}`);
