@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { registerCluster } from './commands/cluster.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerDrill(program);
   registerReport(program);
   registerRfm(program);
+  registerCluster(program);
   registerSql(program);
   registerExport(program);
   registerDemo(program);

@@ -69,6 +69,13 @@ const CUSTOMER_RFM: Select = {
   where: { k: 'inSub', e: col('as_of'), query: { select: [{ expr: agg('max', [col('as_of')]), as: 'as_of' }], from: { k: 'table', name: 'tm_rfm', as: 'tm_rfm_latest' } } },
 };
 
+// The latest stored clustering per customer (src/analyses/cluster, `tidemark cluster --save`): rows of the greatest as-of date in tm_cluster.
+const CUSTOMER_CLUSTER: Select = {
+  select: ['customer_id', 'as_of', 'k', 'cluster', 'description_zh', 'description_en'].map((c) => ({ expr: col(c), as: c })),
+  from: { k: 'table', name: 'tm_cluster', as: 'tm_cluster' },
+  where: { k: 'inSub', e: col('as_of'), query: { select: [{ expr: agg('max', [col('as_of')]), as: 'as_of' }], from: { k: 'table', name: 'tm_cluster', as: 'tm_cluster_latest' } } },
+};
+
 function buildModel(): Map<string, ModelTable> {
   const tables = new Map<string, ModelTable>();
   for (const e of ENTITIES) {
@@ -87,6 +94,7 @@ function buildModel(): Map<string, ModelTable> {
     }
     if (e.name === 'customers') relations.push({ name: 'stats', via: 'customer_id', target: 'customer_stats', targetKey: 'customer_id' });
     if (e.name === 'customers') relations.push({ name: 'rfm', via: 'customer_id', target: 'customer_rfm', targetKey: 'customer_id' });
+    if (e.name === 'customers') relations.push({ name: 'cluster', via: 'customer_id', target: 'customer_cluster', targetKey: 'customer_id' });
     if (e.name === 'receivables') relations.push({ name: 'paid', via: 'receivable_id', target: 'receivable_paid', targetKey: 'receivable_id' });
     tables.set(e.name, { name: e.name, label: e.label, labelZh: e.labelZh, columns, relations });
   }
@@ -121,6 +129,21 @@ function buildModel(): Map<string, ModelTable> {
     ]),
     relations: [],
     query: CUSTOMER_RFM,
+  });
+  tables.set('customer_cluster', {
+    name: 'customer_cluster',
+    label: 'Latest clustering result',
+    labelZh: '最新聚类结果',
+    columns: new Map<string, FieldType>([
+      ['customer_id', 'id'],
+      ['as_of', 'date'],
+      ['k', 'int'],
+      ['cluster', 'int'],
+      ['description_zh', 'text'],
+      ['description_en', 'text'],
+    ]),
+    relations: [],
+    query: CUSTOMER_CLUSTER,
   });
   tables.set('receivable_paid', {
     name: 'receivable_paid',

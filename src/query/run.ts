@@ -74,6 +74,9 @@ export async function runQuery(wh: Warehouse, catalog: Catalog, query: Query, op
     if (e instanceof Error && /tm_rfm does not exist/.test(e.message)) {
       throw new QueryError([{ code: 'no_rfm_results', field: 'dimensions', message: 'rfm_segment: this warehouse has no stored RFM results; run `tidemark rfm --save` first' }]);
     }
+    if (e instanceof Error && /tm_cluster does not exist/.test(e.message)) {
+      throw new QueryError([{ code: 'no_cluster_results', field: 'dimensions', message: 'cluster: this warehouse has no stored clustering; run `tidemark cluster --save` first' }]);
+    }
     throw e;
   });
   const ms = performance.now() - t0;

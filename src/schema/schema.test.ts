@@ -31,7 +31,7 @@ describe('canonical schema', () => {
     const c = await db.connect();
     for (const s of warehouseDdl()) await c.run(s);
     const r = await c.runAndReadAll(`SELECT count(*)::INT AS n FROM duckdb_tables() WHERE schema_name = 'main'`);
-    expect(r.getRowObjects()[0]?.n).toBe(ENTITIES.length + 4); // tm_meta, tm_imports, tm_quarantine, tm_rfm
+    expect(r.getRowObjects()[0]?.n).toBe(ENTITIES.length + 5); // tm_meta, tm_imports, tm_quarantine, tm_rfm, tm_cluster
     c.closeSync();
   });
 

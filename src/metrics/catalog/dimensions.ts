@@ -67,6 +67,12 @@ export const DIMENSIONS: DimensionDef[] = [
     },
     anchors: [a('customers', 'rfm.segment')],
   },
+  {
+    key: 'cluster',
+    label: L('客户聚类', 'Customer cluster'),
+    description: "The customer's cluster (1 … k, largest first) in the latest stored clustering (`tidemark cluster --save`); empty for customers without one.",
+    anchors: [a('customers', 'cluster.cluster')],
+  },
   { key: 'customer', label: L('客户', 'Customer'), description: 'One row per customer (customer id).', anchors: [a('customers', 'customer_id')] },
 
   { key: 'branch', label: L('分公司', 'Branch'), hierarchy: 'org', level: 0, description: "The rep's branch: the parent of their department (the department itself when it has no parent).", anchors: [a('employees', 'coalesce(unit.parent.name, unit.name, unit_id)')] },
