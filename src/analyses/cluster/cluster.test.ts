@@ -81,6 +81,23 @@ describe('k-means on hand-made points', () => {
   });
 });
 
+const DIST_KMEANS = new URL('../../../dist/src/analyses/cluster/kmeans.js', import.meta.url).pathname;
+
+describe.runIf(existsSync(DIST_KMEANS) && existsSync(DIST_KMEANS.replace(/kmeans\.js$/, 'worker.js')))('restarts on worker threads (the compiled code)', () => {
+  it('give the same clusters, inertia and restart inertias as in one thread', async () => {
+    const { kmeansParallel: par } = (await import(DIST_KMEANS)) as typeof import('./kmeans.js');
+    const rng = new Rng(5, 'points');
+    const n = 3000;
+    const X = Float64Array.from({ length: n * 3 }, (_, i) => rng.next() * 10 + (i % 3 === 0 ? 20 * (Math.floor(i / 3) % 4) : 0));
+    const opts = { k: 4, seed: 11, restarts: 5, maxIter: 300, tol: 1e-4 };
+    const one = kmeans(X, n, 3, opts);
+    const many = await par(X, n, 3, opts, 3);
+    expect(many.inertias).toEqual(one.inertias);
+    expect(many.inertia).toBe(one.inertia);
+    expect(Array.from(many.labels)).toEqual(Array.from(one.labels));
+  });
+});
+
 describe('silhouette, computed by hand', () => {
   it('four points on a line in two pairs: 79/99', () => {
     // 0, 1 | 5, 6: a = 1 for everyone; b(0) = (5+6)/2 = 5.5, b(1) = (4+5)/2 = 4.5, b(5) = 4.5, b(6) = 5.5

@@ -254,7 +254,8 @@ export function standardise(t: Pick<FeatureTable, 'defs' | 'columns'>): Standard
     }
   });
   const d = used.length;
-  const X = new Float64Array(n * d);
+  // shared, so k-means worker threads can read it without a copy
+  const X = new Float64Array(new SharedArrayBuffer(n * d * 8));
   used.forEach((f, u) => {
     const c = transformed[f]!;
     const m = mean[u]!;

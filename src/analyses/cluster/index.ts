@@ -32,8 +32,9 @@
  *   standard deviation (scikit-learn's StandardScaler). A feature equal for every customer is left out.
  * - **k-means**: k-means++ seeding (greedy, 2 + ⌊ln k⌋ candidates), Lloyd iterations until no label changes or
  *   the summed squared centre shift ≤ `tol` × the mean feature variance, at most `maxIter`; `restarts` runs from
- *   one seeded generator (SplitMix64, src/demo/random.ts), the lowest inertia (sum of squared distances to the
- *   centres) kept. An empty cluster takes the point farthest from its centre.
+ *   each from its own seeded generator (SplitMix64, src/demo/random.ts, keyed by seed, k and restart
+ *   number), the lowest inertia (sum of squared distances to the centres) kept; on large inputs the restarts run on
+ *   worker threads, which does not change the result. An empty cluster takes the point farthest from its centre.
  * - **Choosing k**: with no `k`, every k in `kRange` (default 2..8, capped at customers − 1) is run and the one
  *   with the highest mean silhouette wins (the smaller k on a tie). The silhouette uses Euclidean distances on
  *   the z-scores, exact up to `silhouetteSample` customers (default 10,000), else on a seeded sample of that
@@ -48,7 +49,7 @@
  */
 export * from './params.js';
 export { extractFeatures, standardise, baseSql, mixSql, categoriesSql, type FeatureDef, type FeatureKind, type FeatureTable, type Standardised } from './features.js';
-export { kmeans, kmeansPlusPlus, lloyd, absoluteTol, type KMeansOptions, type KMeansResult, type KMeansRun } from './kmeans.js';
+export { kmeans, kmeansParallel, kmeansPlusPlus, lloyd, restart, absoluteTol, type KMeansOptions, type KMeansResult, type KMeansRun } from './kmeans.js';
 export { silhouetteScores, sampleIndices } from './silhouette.js';
 export { describeCluster, floorDays, ceilDays, type ClusterProfile, type Description } from './describe.js';
 export * from './run.js';

@@ -9,6 +9,9 @@
  * points skip the scan over all centres. The bounds only skip work whose outcome is already known, so the
  * labels and centres of every iteration are those of plain Lloyd.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { Rng } from '../../demo/random.js';
 
 export interface KMeansOptions {
@@ -267,18 +270,79 @@ export function lloyd(X: Float64Array, n: number, d: number, k: number, init: Fl
   return { centers: C, labels, inertia, iterations, converged };
 }
 
-/** k-means with `restarts` k-means++ starts drawn from one seeded generator; the lowest inertia wins (the first on ties). */
+/** One restart: k-means++ from the restart's own seeded generator, then Lloyd. */
+export function restart(X: Float64Array, n: number, d: number, k: number, seed: number, r: number, maxIter: number, tolAbs: number): KMeansRun {
+  const init = kmeansPlusPlus(X, n, d, k, new Rng(seed, `kmeans k=${k} restart=${r}`));
+  return lloyd(X, n, d, k, init, maxIter, tolAbs);
+}
+
+function check(n: number, k: number): void {
+  if (!(k >= 1 && k <= n)) throw new RangeError(`k-means: k = ${k} needs 1 ≤ k ≤ n = ${n}`);
+}
+
+/** k-means with `restarts` k-means++ starts, each from its own generator (seed, k, restart number); the lowest inertia wins (the first on ties). */
 export function kmeans(X: Float64Array, n: number, d: number, opts: KMeansOptions): KMeansResult {
-  if (!(opts.k >= 1 && opts.k <= n)) throw new RangeError(`k-means: k = ${opts.k} needs 1 ≤ k ≤ n = ${n}`);
-  const rng = new Rng(opts.seed, `kmeans k=${opts.k}`);
+  check(n, opts.k);
   const tolAbs = absoluteTol(X, n, d, opts.tol);
   let best: KMeansRun | undefined;
   const inertias: number[] = [];
   for (let r = 0; r < opts.restarts; r++) {
-    const init = kmeansPlusPlus(X, n, d, opts.k, rng);
-    const run = lloyd(X, n, d, opts.k, init, opts.maxIter, tolAbs);
+    const run = restart(X, n, d, opts.k, opts.seed, r, opts.maxIter, tolAbs);
     inertias.push(run.inertia);
     if (!best || run.inertia < best.inertia) best = run;
   }
   return { ...best!, inertias };
+}
+
+/** What a worker is given (worker.ts): the matrix in shared memory and the restarts to run. */
+export interface WorkerTask {
+  readonly buffer: SharedArrayBuffer;
+  readonly n: number;
+  readonly d: number;
+  readonly k: number;
+  readonly seed: number;
+  readonly restarts: readonly number[];
+  readonly maxIter: number;
+  readonly tolAbs: number;
+}
+
+/** What a worker returns: its best run and the inertia of each of its restarts. */
+export interface WorkerReply {
+  readonly best: KMeansRun & { readonly r: number };
+  readonly inertias: readonly { r: number; inertia: number }[];
+}
+
+const WORKER = new URL('./worker.js', import.meta.url);
+
+/**
+ * kmeans() with the restarts spread over worker threads (restart r on worker r mod w). Each restart has its own
+ * generator, so the result is the same for any number of workers. Runs in this thread when w ≤ 1, there is one
+ * restart, or the compiled worker is not there (tests run from the TypeScript sources).
+ */
+export async function kmeansParallel(X: Float64Array, n: number, d: number, opts: KMeansOptions, workers: number): Promise<KMeansResult> {
+  check(n, opts.k);
+  const w = Math.min(workers, opts.restarts);
+  if (w <= 1 || !existsSync(fileURLToPath(WORKER))) return kmeans(X, n, d, opts);
+  let shared = X;
+  if (!(X.buffer instanceof SharedArrayBuffer)) {
+    shared = new Float64Array(new SharedArrayBuffer(n * d * 8));
+    shared.set(X.subarray(0, n * d));
+  }
+  const tolAbs = absoluteTol(shared, n, d, opts.tol);
+  const replies = await Promise.all(
+    Array.from({ length: w }, (_, i) => {
+      const task: WorkerTask = { buffer: shared.buffer as SharedArrayBuffer, n, d, k: opts.k, seed: opts.seed, restarts: Array.from({ length: opts.restarts }, (_, r) => r).filter((r) => r % w === i), maxIter: opts.maxIter, tolAbs };
+      return new Promise<WorkerReply>((resolve, reject) => {
+        const worker = new Worker(WORKER, { workerData: task });
+        worker.once('message', (m: WorkerReply) => {
+          resolve(m);
+          void worker.terminate();
+        });
+        worker.once('error', reject);
+      });
+    }),
+  );
+  const inertias = replies.flatMap((x) => x.inertias).sort((a, b) => a.r - b.r);
+  const best = replies.map((x) => x.best).sort((a, b) => a.inertia - b.inertia || a.r - b.r)[0]!;
+  return { centers: best.centers, labels: best.labels, inertia: best.inertia, iterations: best.iterations, converged: best.converged, inertias: inertias.map((x) => x.inertia) };
 }

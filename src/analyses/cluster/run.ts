@@ -1,8 +1,9 @@
+import { availableParallelism } from 'node:os';
 import type { SqlValue, Warehouse } from '../../warehouse/port.js';
 import { defaultAsOf } from '../rfm/run.js';
 import { describeCluster } from './describe.js';
 import { extractFeatures, standardise, type FeatureKind, type FeatureTable, type Standardised } from './features.js';
-import { kmeans } from './kmeans.js';
+import { kmeansParallel, type KMeansResult } from './kmeans.js';
 import { ClusterError, resolveClusterParams, validateClusterParams, type ClusterIssue, type ClusterParams, type ResolvedClusterParams } from './params.js';
 import { sampleIndices, silhouetteScores } from './silhouette.js';
 
@@ -179,7 +180,10 @@ export async function runCluster(wh: Warehouse, params: ClusterParams): Promise<
   const t2 = performance.now();
   const c2 = cpu();
   if (s.d === 0) throw new ClusterError([{ code: 'no_variation', field: p.from ? 'from' : 'asOf', message: `all ${n} customers have the same features in this window: there is nothing to cluster` }]);
-  const runs = ks.map((k) => kmeans(s.X, s.n, s.d, { k, seed: p.seed, restarts: p.restarts, maxIter: p.maxIter, tol: p.tol }));
+  // restarts on worker threads for large inputs (the result does not depend on how many)
+  const workers = s.n * s.d >= 1_000_000 ? availableParallelism() : 1;
+  const runs: KMeansResult[] = [];
+  for (const k of ks) runs.push(await kmeansParallel(s.X, s.n, s.d, { k, seed: p.seed, restarts: p.restarts, maxIter: p.maxIter, tol: p.tol }, workers));
   const t3 = performance.now();
   const c3 = cpu();
   const sample = sampleIndices(n, p.silhouetteSample, p.seed);
