@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { registerCohorts } from './commands/cohorts.js';
+import { registerCluster } from './commands/cluster.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
   registerMembers(program);
   registerSegment(program);
   registerTags(program);
+  registerCluster(program);
   registerSql(program);
   registerExport(program);
   registerDemo(program);

@@ -65,7 +65,7 @@ const RECEIVABLE_PAID: Select = {
   groupBy: [col('receivable_id')],
 };
 
-/** Rows of the greatest as-of date of a stored analysis result (`tidemark rfm|lifecycle|tiers|matrix --save`). */
+/** Rows of the greatest as-of date of a stored analysis result (`tidemark rfm|lifecycle|tiers|matrix|cluster --save`). */
 const latestOf = (table: string, columns: readonly string[]): Select => ({
   select: columns.map((c) => ({ expr: col(c), as: c })),
   from: { k: 'table', name: table, as: table },
@@ -75,9 +75,10 @@ const CUSTOMER_RFM = latestOf('tm_rfm', ['customer_id', 'as_of', 'recency_days',
 const CUSTOMER_LIFECYCLE = latestOf('tm_lifecycle', ['customer_id', 'as_of', 'stage', 'first_order_date', 'last_order_date', 'recency_days']);
 const CUSTOMER_TIER = latestOf('tm_tiers', ['customer_id', 'as_of', 'orders', 'spend', 'repurchase_rate', 'last_order_at', 'tier']);
 const CUSTOMER_VALUE_TYPE = latestOf('tm_matrix', ['customer_id', 'as_of', 'orders', 'aov', 'value_type']);
+const CUSTOMER_CLUSTER = latestOf('tm_cluster', ['customer_id', 'as_of', 'k', 'cluster', 'description_zh', 'description_en']);
 
 /** Relations from customers to derived per-customer tables; path search does not walk through them (they lead nowhere new). */
-const DERIVED_RELATIONS: ReadonlySet<string> = new Set(['customer_stats', 'stats', 'paid', 'rfm', 'lifecycle', 'value_tier', 'value_type']);
+const DERIVED_RELATIONS: ReadonlySet<string> = new Set(['customer_stats', 'stats', 'paid', 'rfm', 'lifecycle', 'value_tier', 'value_type', 'cluster']);
 
 function buildModel(): Map<string, ModelTable> {
   const tables = new Map<string, ModelTable>();
@@ -100,6 +101,7 @@ function buildModel(): Map<string, ModelTable> {
     if (e.name === 'customers') relations.push({ name: 'lifecycle', via: 'customer_id', target: 'customer_lifecycle', targetKey: 'customer_id' });
     if (e.name === 'customers') relations.push({ name: 'value_tier', via: 'customer_id', target: 'customer_tier', targetKey: 'customer_id' });
     if (e.name === 'customers') relations.push({ name: 'value_type', via: 'customer_id', target: 'customer_value_type', targetKey: 'customer_id' });
+    if (e.name === 'customers') relations.push({ name: 'cluster', via: 'customer_id', target: 'customer_cluster', targetKey: 'customer_id' });
     if (e.name === 'receivables') relations.push({ name: 'paid', via: 'receivable_id', target: 'receivable_paid', targetKey: 'receivable_id' });
     tables.set(e.name, { name: e.name, label: e.label, labelZh: e.labelZh, columns, relations });
   }
@@ -181,6 +183,21 @@ function buildModel(): Map<string, ModelTable> {
     ]),
     relations: [],
     query: CUSTOMER_VALUE_TYPE,
+  });
+  tables.set('customer_cluster', {
+    name: 'customer_cluster',
+    label: 'Latest clustering result',
+    labelZh: '最新聚类结果',
+    columns: new Map<string, FieldType>([
+      ['customer_id', 'id'],
+      ['as_of', 'date'],
+      ['k', 'int'],
+      ['cluster', 'int'],
+      ['description_zh', 'text'],
+      ['description_en', 'text'],
+    ]),
+    relations: [],
+    query: CUSTOMER_CLUSTER,
   });
   tables.set('receivable_paid', {
     name: 'receivable_paid',

@@ -69,6 +69,7 @@ const SAVED_RESULTS: Readonly<Record<string, { code: string; message: string }>>
   tm_rfm: { code: 'no_rfm_results', message: 'rfm_segment: this warehouse has no stored RFM results; run `tidemark rfm --save` first' },
   tm_lifecycle: { code: 'no_lifecycle_results', message: 'lifecycle_stage: this warehouse has no stored lifecycle stages; run `tidemark lifecycle --save` first' },
   tm_tiers: { code: 'no_tier_results', message: 'value_tier: this warehouse has no stored value tiers; run `tidemark tiers --save` first' },
+  tm_cluster: { code: 'no_cluster_results', message: 'cluster: this warehouse has no stored clustering; run `tidemark cluster --save` first' },
   tm_matrix: { code: 'no_matrix_results', message: 'value_type: this warehouse has no stored value matrix; run `tidemark matrix --save` first' },
 };
 const MEMBERSHIP_WORD: Record<string, string> = { tm_segments: 'saved segments (`tidemark segment save`)', tm_tags: 'tags (`tidemark tags define`)' };

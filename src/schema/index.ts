@@ -210,6 +210,17 @@ export const SYSTEM_DDL = [
   source VARCHAR NOT NULL,
   set_at TIMESTAMP NOT NULL
 );`,
+  // Clustering results (src/analyses/cluster), one set per as-of date; the catalog's cluster dimension reads the latest.
+  `CREATE TABLE IF NOT EXISTS tm_cluster (
+  customer_id VARCHAR NOT NULL,
+  as_of DATE NOT NULL,
+  window_from DATE,
+  k INTEGER NOT NULL,
+  cluster INTEGER NOT NULL,
+  description_zh VARCHAR NOT NULL,
+  description_en VARCHAR NOT NULL,
+  computed_at TIMESTAMP NOT NULL
+);`,
 ];
 
 export function warehouseDdl(entities: readonly EntityDef[] = ENTITIES): string[] {

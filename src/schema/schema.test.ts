@@ -34,7 +34,7 @@ describe('canonical schema', () => {
     const names = r.getRowObjects().map((o) => String(o.table_name));
     expect(names.filter((n) => !n.startsWith('tm_'))).toEqual(ENTITIES.map((e) => e.name).sort());
     expect(names.filter((n) => n.startsWith('tm_'))).toEqual(
-      ['tm_customer_tags', 'tm_imports', 'tm_lifecycle', 'tm_matrix', 'tm_meta', 'tm_quarantine', 'tm_rfm', 'tm_segment_members', 'tm_segments', 'tm_tags', 'tm_tiers'],
+      ['tm_cluster', 'tm_customer_tags', 'tm_imports', 'tm_lifecycle', 'tm_matrix', 'tm_meta', 'tm_quarantine', 'tm_rfm', 'tm_segment_members', 'tm_segments', 'tm_tags', 'tm_tiers'],
     );
     c.closeSync();
   });

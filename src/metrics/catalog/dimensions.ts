@@ -90,6 +90,12 @@ export const DIMENSIONS: DimensionDef[] = [
     values: { quality: L('优质型', 'Quality'), spender: L('乐于消费型', 'Big spender'), frequent: L('经常型', 'Frequent'), uncertain: L('不确定型', 'Uncertain') },
     anchors: [a('customers', 'value_type.value_type')],
   },
+  {
+    key: 'cluster',
+    label: L('客户聚类', 'Customer cluster'),
+    description: "The customer's cluster (1 … k, largest first) in the latest stored clustering (`tidemark cluster --save`); empty for customers without one.",
+    anchors: [a('customers', 'cluster.cluster')],
+  },
   { key: 'customer', label: L('客户', 'Customer'), description: 'One row per customer (customer id).', anchors: [a('customers', 'customer_id')] },
   {
     key: 'segment',
