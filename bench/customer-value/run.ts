@@ -7,14 +7,16 @@ import { openWarehouse, type Row } from '../../src/warehouse/index.js';
 import { ENTRIES } from './entries.js';
 
 /**
- * bench/customer-value: the customer-value analyses (RFM, value tiers, value matrix; see entries.ts) through
- * Tidemark's runners against hand-written DuckDB SQL for the same outputs, on the demo warehouse opened read-only.
+ * bench/customer-value: the customer-value analyses (RFM, value tiers, value matrix, lifecycle, cohorts; see
+ * entries.ts) through Tidemark's runners against hand-written DuckDB SQL for the same outputs, on the demo
+ * warehouse opened read-only.
  * Each side runs in its own process (peak RSS), all entries: one warm-up run whose rows are compared, then
  * BENCH_ROUNDS (3) timed runs; the two sides alternate for BENCH_PASSES (2) passes, and each entry's time is the
  * median of all its timed runs. As of the day after the last counted order, over all history.
  * Usage: npm run bench:customer-value -- [customers] [seed]   (default 1000000 42; the demo warehouse is built and cached
  *        in bench/out/reports as bench:reports does)   or   npm run bench:customer-value -- --db PATH
- * BENCH_ONLY=rfm,tiers runs some entries only.
+ * BENCH_ONLY=rfm,tiers runs some entries only. Lifecycle and cohorts run monthly over all history up to the start of
+ * the as-of month.
  */
 const args = process.argv.slice(2);
 const dbArg = args[0] === '--db' ? args[1] : undefined;
