@@ -1,7 +1,7 @@
 import { openWarehouse } from '../../src/warehouse/index.js';
 import { ENTRIES } from './entries.js';
 
-/** One side (tidemark or hand) of every entry in its own process, so peak RSS is that side's alone: a warm-up run (whose rows are compared), then ROUNDS timed runs. */
+/** One side (tidemark or hand) of the given entries (run.ts passes one at a time) in its own process, so peak RSS is that side's alone: per entry a warm-up run (whose rows are compared), then ROUNDS timed runs. */
 const [side, db, asOf, roundsArg, only] = process.argv.slice(2);
 if ((side !== 'tidemark' && side !== 'hand') || !db || !asOf) throw new Error('usage: child.js tidemark|hand DB AS_OF [ROUNDS] [ENTRY,…]');
 const rounds = Number(roundsArg ?? 3);

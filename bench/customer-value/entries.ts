@@ -1,13 +1,16 @@
 /**
  * The analyses bench/customer-value compares: each entry runs Tidemark's runner and a hand-written DuckDB query
  * for the same outputs, both reduced to rows keyed by `key` (compared column by column, numbers within 1e-9
- * relative). The hand SQL is written from the definitions in each module's doc, not from the generated SQL.
- * To add an analysis (lifecycle, cohorts …), add one entry.
+ * relative). The hand SQL is written from the definitions in each module's doc, not from the generated SQL
+ * (lifecycle and cohorts: lifecycle-hand.ts). To add an analysis, add one entry.
  */
+import { runCohorts } from '../../src/analyses/cohorts/index.js';
+import { runLifecycle } from '../../src/analyses/lifecycle/index.js';
 import { runMatrix } from '../../src/analyses/matrix/index.js';
 import { runRfm } from '../../src/analyses/rfm/index.js';
 import { runTiers } from '../../src/analyses/tiers/index.js';
 import type { Row, Warehouse } from '../../src/warehouse/index.js';
+import { handCohortSql, handLifecycleSql } from './lifecycle-hand.js';
 
 export interface BenchContext {
   /** YYYY-MM-DD: every analysis runs as of this day over all history before it. */
@@ -28,6 +31,15 @@ const counted = (asOf: string) => `SELECT customer_id, ordered_at, coalesce(amou
     AND ordered_at < DATE '${asOf}'`;
 
 const rows = async (wh: Warehouse, sql: string) => (await wh.query(sql)).rows;
+
+/** The monthly analyses run over whole months: up to the start of the month holding the as-of day. */
+const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
+/** The counted orders as lifecycle-hand.ts reads them (cid, d, amount). */
+const tx = (asOf: string) => `SELECT customer_id AS cid, CAST(ordered_at AS DATE) AS d, amount FROM (${counted(asOf)})`;
+/** The month of the first counted order: all history starts there (the runners look it up too). */
+async function firstMonth(wh: Warehouse, asOf: string): Promise<string> {
+  return String((await rows(wh, `SELECT strftime(date_trunc('month', min(ordered_at)), '%Y-%m-%d') AS m FROM (${counted(asOf)})`))[0]!.m);
+}
 
 export const ENTRIES: readonly Entry[] = [
   {
@@ -120,5 +132,43 @@ SELECT CASE WHEN aov > aov_threshold THEN (CASE WHEN n > frequency_threshold THE
   median(days) AS median_days, any_value(aov_threshold) AS aov_threshold, any_value(frequency_threshold) AS frequency_threshold
 FROM c, med GROUP BY 1`,
       ),
+  },
+  {
+    name: 'lifecycle',
+    key: 'cell',
+    // Every non-zero transition cell: customers per (month, stage at the month before's end, stage at this month's end).
+    async tidemark(wh, { asOf }) {
+      const r = await runLifecycle(wh, { to: monthOf(asOf) });
+      const out: Row[] = [];
+      for (const p of r.periods) p.transitions.forEach((row, i) => row.forEach((n, j) => n && out.push({ cell: `${p.start} ${r.labels[i]}→${r.labels[j]}`, customers: n })));
+      return out;
+    },
+    // A dense customer × month grid with window functions (lifecycle-hand.ts), 90/180 days as the runner's defaults.
+    async hand(wh, { asOf }) {
+      const sql = handLifecycleSql(tx(asOf), await firstMonth(wh, asOf), monthOf(asOf), 90, 180);
+      return (await rows(wh, sql)).map((h) => ({ cell: `${String(h.period_start)} ${String(h.before_stage)}→${String(h.stage)}`, customers: h.customers }));
+    },
+  },
+  {
+    name: 'cohorts',
+    key: 'cell',
+    // Every cell (cohort month, age) up to the last complete month, empty ones included.
+    async tidemark(wh, { asOf }) {
+      const r = await runCohorts(wh, { asOf });
+      const out: Row[] = [];
+      for (const c of r.cohorts) {
+        c.activeCustomers.forEach((active, age) => {
+          if (active === null) return;
+          out.push({ cell: `${c.cohort} ${age}`, size: c.customers, active, revenue: c.revenue[age] ?? null, retention: c.retention[age] ?? null, revenue_retention: c.revenueRetention[age] ?? null, cumulative: c.cumulativeRevenuePerCustomer[age] ?? null });
+        });
+      }
+      return out;
+    },
+    // One GROUP BY per cell with count(DISTINCT customer) over the orders joined to their first month (lifecycle-hand.ts).
+    async hand(wh, { asOf }) {
+      const end = monthOf(asOf);
+      const sql = handCohortSql(tx(asOf), await firstMonth(wh, asOf), end, end);
+      return (await rows(wh, sql)).map((h) => ({ cell: `${String(h.cohort)} ${String(h.age)}`, size: h.size, active: h.active, revenue: h.revenue, retention: h.retention, revenue_retention: h.revenue_retention, cumulative: h.cumulative }));
+    },
   },
 ];

@@ -7,14 +7,18 @@ import { openWarehouse, type Row } from '../../src/warehouse/index.js';
 import { ENTRIES } from './entries.js';
 
 /**
- * bench/customer-value: the customer-value analyses (RFM, value tiers, value matrix; see entries.ts) through
- * Tidemark's runners against hand-written DuckDB SQL for the same outputs, on the demo warehouse opened read-only.
- * Each side runs in its own process (peak RSS), all entries: one warm-up run whose rows are compared, then
+ * bench/customer-value: the customer-value analyses (RFM, value tiers, value matrix, lifecycle, cohorts; see
+ * entries.ts) through Tidemark's runners against hand-written DuckDB SQL for the same outputs, on the demo
+ * warehouse opened read-only.
+ * Entry by entry, each side runs in its own process (peak RSS): one warm-up run whose rows are compared, then
  * BENCH_ROUNDS (3) timed runs; the two sides alternate for BENCH_PASSES (2) passes, and each entry's time is the
- * median of all its timed runs. As of the day after the last counted order, over all history.
+ * median of all its timed runs. Alternating per entry (not per pass over all entries) keeps the two sides of a
+ * comparison seconds apart, so a change in the machine's load between them biases the ratio less. As of the day
+ * after the last counted order, over all history.
  * Usage: npm run bench:customer-value -- [customers] [seed]   (default 1000000 42; the demo warehouse is built and cached
  *        in bench/out/reports as bench:reports does)   or   npm run bench:customer-value -- --db PATH
- * BENCH_ONLY=rfm,tiers runs some entries only.
+ * BENCH_ONLY=rfm,tiers runs some entries only. Lifecycle and cohorts run monthly over all history up to the start of
+ * the as-of month.
  */
 const args = process.argv.slice(2);
 const dbArg = args[0] === '--db' ? args[1] : undefined;
@@ -93,8 +97,8 @@ interface ChildOut {
   entries: { name: string; rows: Row[]; warmMs: number; runs: number[] }[];
 }
 
-function child(side: 'tidemark' | 'hand', db: string, asOf: string): ChildOut {
-  const argv = [new URL('./child.js', import.meta.url).pathname, side, db, asOf, String(ROUNDS), ...(ONLY ? [ONLY] : [])];
+function child(side: 'tidemark' | 'hand', db: string, asOf: string, name: string): ChildOut {
+  const argv = [new URL('./child.js', import.meta.url).pathname, side, db, asOf, String(ROUNDS), name];
   return JSON.parse(execFileSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 24 })) as ChildOut;
 }
 
@@ -108,24 +112,26 @@ async function main(): Promise<void> {
   const loadStart = loadavg().map(r2);
   console.error(`warehouse ${db}: ${Number(span.n).toLocaleString('en-US')} orders, ${Number(span.c).toLocaleString('en-US')} ordering customers; as of ${asOf}`);
 
-  const runs: Record<'tidemark' | 'hand', ChildOut[]> = { tidemark: [], hand: [] };
-  for (let p = 0; p < PASSES; p++) {
-    for (const side of p % 2 === 0 ? (['tidemark', 'hand'] as const) : (['hand', 'tidemark'] as const)) {
-      const r = child(side, db, asOf);
-      runs[side].push(r);
-      console.error(`pass ${p + 1} ${side.padEnd(8)} ${r.entries.map((e) => `${e.name} ${r1(median(e.runs))} ms`).join(', ')}; peak RSS ${r.peakRssMB} MB`);
-    }
-  }
-  const names = runs.tidemark[0]!.entries.map((e) => e.name);
+  const names = ONLY ? ONLY.split(',') : ENTRIES.map((e) => e.name);
   const results = names.map((name) => {
-    const entry = ENTRIES.find((e) => e.name === name)!;
-    const of = (side: 'tidemark' | 'hand') => runs[side].map((c) => c.entries.find((e) => e.name === name)!);
+    const entry = ENTRIES.find((e) => e.name === name);
+    if (!entry) throw new Error(`BENCH_ONLY: no entry ${name} (entries: ${ENTRIES.map((e) => e.name).join(', ')})`);
+    const runs: Record<'tidemark' | 'hand', ChildOut[]> = { tidemark: [], hand: [] };
+    for (let p = 0; p < PASSES; p++) {
+      for (const side of p % 2 === 0 ? (['tidemark', 'hand'] as const) : (['hand', 'tidemark'] as const)) {
+        const r = child(side, db, asOf, name);
+        runs[side].push(r);
+        console.error(`${name} pass ${p + 1} ${side.padEnd(8)} ${r.entries.map((e) => e.runs.map(r1).join(' / ')).join('')} ms; peak RSS ${r.peakRssMB} MB; load ${loadavg()[0]!.toFixed(2)}`);
+      }
+    }
+    const of = (side: 'tidemark' | 'hand') => runs[side].map((c) => c.entries[0]!);
     const tm = of('tidemark');
     const hd = of('hand');
     const diffs = compare(entry.key, tm[0]!.rows, hd[0]!.rows);
     const tRuns = tm.flatMap((e) => e.runs);
     const hRuns = hd.flatMap((e) => e.runs);
-    return { name, rows: tm[0]!.rows.length, tidemarkMs: r1(median(tRuns)), handMs: r1(median(hRuns)), ratio: r2(median(tRuns) / median(hRuns)), equal: diffs.length === 0, diffs: diffs.slice(0, 20), tidemarkRuns: tRuns.map(r1), handRuns: hRuns.map(r1), tidemarkRows: tm[0]!.rows };
+    const rss = (side: 'tidemark' | 'hand') => Math.max(...runs[side].map((c) => c.peakRssMB));
+    return { name, rows: tm[0]!.rows.length, tidemarkMs: r1(median(tRuns)), handMs: r1(median(hRuns)), ratio: r2(median(tRuns) / median(hRuns)), equal: diffs.length === 0, diffs: diffs.slice(0, 20), peakRssMB: { tidemark: rss('tidemark'), hand: rss('hand') }, tidemarkRuns: tRuns.map(r1), handRuns: hRuns.map(r1), tidemarkRows: tm[0]!.rows };
   });
   const tSum = results.reduce((a, x) => a + x.tidemarkMs, 0);
   const hSum = results.reduce((a, x) => a + x.handMs, 0);
@@ -140,7 +146,7 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGB: Math.round(totalmem() / 2 ** 30), node: process.version },
     load: { start: loadStart, end: loadavg().map(r2) },
     total: { tidemarkMs: r1(tSum), handMs: r1(hSum), ratio: r2(tSum / hSum) },
-    peakRssMB: { tidemark: Math.max(...runs.tidemark.map((c) => c.peakRssMB)), hand: Math.max(...runs.hand.map((c) => c.peakRssMB)) },
+    peakRssMB: { tidemark: Math.max(...results.map((x) => x.peakRssMB.tidemark)), hand: Math.max(...results.map((x) => x.peakRssMB.hand)) },
     over15: results.filter((x) => x.ratio > 1.5).map((x) => x.name),
     mismatches: results.filter((x) => !x.equal).map((x) => ({ name: x.name, diffs: x.diffs })),
     results,
@@ -148,9 +154,9 @@ async function main(): Promise<void> {
   const tag = customers !== null ? `s${seed}-c${customers}` : basename(db).replace(/\.duckdb$/, '');
   const file = join(out, `results-${tag}.json`);
   writeFileSync(file, JSON.stringify(summary, null, 2));
-  const lines = ['| analysis | rows | Tidemark ms | hand SQL ms | ratio | equal |', '| --- | ---: | ---: | ---: | ---: | --- |'];
-  for (const x of results) lines.push(`| ${x.name} | ${x.rows} | ${x.tidemarkMs.toFixed(1)} | ${x.handMs.toFixed(1)} | ${x.ratio.toFixed(2)}× | ${x.equal ? 'yes' : '**no**'} |`);
-  lines.push(`| **total** | | ${summary.total.tidemarkMs.toFixed(1)} | ${summary.total.handMs.toFixed(1)} | ${summary.total.ratio.toFixed(2)}× | |`);
+  const lines = ['| analysis | rows | Tidemark ms | hand SQL ms | ratio | equal | peak RSS MB (Tidemark / hand) |', '| --- | ---: | ---: | ---: | ---: | --- | ---: |'];
+  for (const x of results) lines.push(`| ${x.name} | ${x.rows} | ${x.tidemarkMs.toFixed(1)} | ${x.handMs.toFixed(1)} | ${x.ratio.toFixed(2)}× | ${x.equal ? 'yes' : '**no**'} | ${x.peakRssMB.tidemark} / ${x.peakRssMB.hand} |`);
+  lines.push(`| **total** | | ${summary.total.tidemarkMs.toFixed(1)} | ${summary.total.handMs.toFixed(1)} | ${summary.total.ratio.toFixed(2)}× | | |`);
   lines.push('', `as of ${asOf}, ${summary.orders.toLocaleString('en-US')} orders; ${ROUNDS} rounds × ${PASSES} passes; peak RSS Tidemark ${summary.peakRssMB.tidemark} MB, hand ${summary.peakRssMB.hand} MB; load average ${summary.load.start.join('/')} → ${summary.load.end.join('/')}`);
   writeFileSync(join(out, `results-${tag}.md`), lines.join('\n') + '\n');
   console.log(lines.join('\n'));

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handLifecycleSql } from '../../../bench/lifecycle/hand.js';
+import { handLifecycleSql } from '../../../bench/customer-value/lifecycle-hand.js';
 import { importFile } from '../../import/index.js';
 import { buildCatalog } from '../../metrics/catalog/index.js';
 import { runQuery } from '../../query/run.js';
