@@ -5,7 +5,9 @@
 import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
 import { checkLogin, DEFAULT_POLICY, newPasswordHash, PasswordError, verifyPassword, type AuthPolicy, type MetaStore, type User } from '../accounts/index.js';
 import type { Catalog } from '../metrics/types.js';
 import { QueryError, type Query } from '../query/types.js';
@@ -43,6 +45,9 @@ function userView(meta: MetaStore, u: User) {
   };
 }
 
+/** JSON bodies of this increment are small; file uploads will get their own limit. */
+const MAX_BODY_BYTES = 256 * 1024;
+
 export function createApp(opts: AppOptions) {
   const clock = opts.clock ?? (() => new Date());
   const version = opts.version ?? '0.1.0';
@@ -79,8 +84,15 @@ export function createApp(opts: AppOptions) {
   });
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
 
+  app.use('*', secureHeaders());
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
   // Before every route: nothing below answers an unauthenticated request unless it is in PUBLIC_ROUTES.
   app.use('*', authenticate(meta, policy));
+  // After authentication, so an anonymous client cannot make the server read a large body.
+  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('body_too_large', `the request body is over ${MAX_BODY_BYTES / 1024} KiB`), 413) }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE });
   app.openAPIRegistry.registerComponent('securitySchemes', 'token', { type: 'http', scheme: 'bearer' });

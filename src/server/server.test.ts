@@ -144,6 +144,15 @@ describe('HTTP API: sessions', () => {
     expect(JSON.stringify(f.meta.auditLog())).not.toContain(cookie.split('=')[1]);
   });
 
+  it('over https the cookies are Secure; responses are not cached and carry security headers', async () => {
+    f.setNow(T0);
+    const res = await f.app.request('https://crm.example.com/api/auth/login', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ login: 'ada', password: PASSWORD }) });
+    expect(res.status).toBe(200);
+    for (const c of res.headers.getSetCookie()) expect(c).toMatch(/; Secure/);
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+    expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');
+  });
+
   it('a cookie-authenticated write without the CSRF header, or with another session\'s, is refused (403)', async () => {
     f.setNow(T0);
     const a = await login(f.app);
@@ -284,6 +293,9 @@ describe('HTTP API: tokens, data, errors', () => {
     expect(await badFilter.json()).toMatchObject({ error: { field: 'filters[0].op' } });
     const extra = await post(JSON.stringify({ metrics: ['revenue'], sql: 'DROP TABLE orders' }));
     expect(extra.status).toBe(400);
+    const big = await post(JSON.stringify({ metrics: ['revenue'], dimensions: ['x'.repeat(300 * 1024)] }));
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ error: { code: 'body_too_large' } });
     const broken = await post('{not json');
     expect(broken.status).toBe(400);
     const text = await broken.text();
