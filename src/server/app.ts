@@ -12,7 +12,7 @@ import { checkLogin, DEFAULT_POLICY, newPasswordHash, PasswordError, verifyPassw
 import type { Catalog } from '../metrics/types.js';
 import { QueryError, type Query } from '../query/types.js';
 import type { Warehouse } from '../warehouse/port.js';
-import { authenticate, clientAddress, CSRF_COOKIE, LoginRateLimiter, principalOf, SESSION_COOKIE, type AppEnv } from './auth.js';
+import { authenticate, clientAddress, CSRF_COOKIE, LoginRateLimiter, principalOf, requirePermission, SESSION_COOKIE, type AppEnv } from './auth.js';
 import { queryAs, statusAs, type DataContext } from './data.js';
 import { ApiError, errorBody, fieldOf } from './errors.js';
 import { openApiConfig } from './openapi.js';
@@ -168,6 +168,11 @@ export function createApp(opts: AppOptions) {
     const r = await queryAs(data, principalOf(c), c.req.valid('json') as Query);
     const out = { query: r.query, columns: r.columns, rows: r.rows, sql: r.sql, params: r.params.map((v) => (typeof v === 'bigint' ? String(v) : v)), ms: r.ms };
     return c.json(out as unknown as z.infer<typeof QueryResultSchema>, 200);
+  });
+
+  app.openapi(ROUTES.audit, (c) => {
+    requirePermission(c, 'manage_users');
+    return c.json({ entries: meta.auditLog(c.req.valid('query').limit ?? 100) }, 200);
   });
 
   return app;

@@ -95,6 +95,10 @@ export const MetricSchema = z
   })
   .openapi('Metric');
 
+export const AuditEntrySchema = z
+  .object({ auditId: z.number(), at: z.string(), userId: z.number().nullable(), login: z.string().nullable(), action: z.string(), details: z.record(z.string(), z.unknown()) })
+  .openapi('AuditEntry');
+
 export const OkSchema = z.object({ ok: z.literal(true) }).openapi('Ok');
 
 export const ROUTES = {
@@ -169,5 +173,14 @@ export const ROUTES = {
     security: SECURED,
     request: { body: body(QuerySchema) },
     responses: { 200: json(QueryResultSchema, 'The result, with the SQL that ran'), ...errorResponses(400, 401, 403) },
+  }),
+  audit: createRoute({
+    method: 'get',
+    path: '/api/audit',
+    tags: ['admin'],
+    summary: 'The audit log, newest first (permission manage_users)',
+    security: SECURED,
+    request: { query: z.object({ limit: z.coerce.number().int().positive().max(10_000).optional() }) },
+    responses: { 200: json(z.object({ entries: z.array(AuditEntrySchema) }), 'Entries'), ...errorResponses(400, 401, 403) },
   }),
 } as const;

@@ -40,10 +40,17 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     ...(opts.policy ? { policy: opts.policy } : {}),
     ...(opts.version ? { version: opts.version } : {}),
   });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => resolve(s));
-    s.once('error', reject);
-  });
+  let server: ReturnType<typeof serve>;
+  try {
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => resolve(s));
+      s.once('error', reject);
+    });
+  } catch (e) {
+    meta.close();
+    await warehouse.close();
+    throw e;
+  }
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;

@@ -270,6 +270,20 @@ describe('HTTP API: tokens, data, errors', () => {
     expect(await revoked.json()).toMatchObject({ error: { code: 'invalid_token' } });
   });
 
+  it('the audit log needs manage_users: a viewer gets 403, an admin the entries', async () => {
+    const v = await login(f.app, 'vic');
+    const denied = await f.app.request('/api/audit', { headers: { Cookie: v.cookie } });
+    expect(denied.status).toBe(403);
+    expect(await denied.json()).toMatchObject({ error: { code: 'forbidden' } });
+    const a = await login(f.app);
+    const res = await f.app.request('/api/audit?limit=2', { headers: { Cookie: a.cookie } });
+    expect(res.status).toBe(200);
+    const { entries } = (await res.json()) as { entries: { action: string; login: string }[] };
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatchObject({ action: 'login', login: 'ada' }); // newest first
+    expect((await f.app.request('/api/audit?limit=0', { headers: { Cookie: a.cookie } })).status).toBe(400);
+  });
+
   it('status and metrics', async () => {
     const { cookie } = await login(f.app);
     const s = (await (await f.app.request('/api/status', { headers: { Cookie: cookie } })).json()) as { tables: { table: string; rows: number }[] };
