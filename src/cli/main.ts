@@ -21,10 +21,12 @@ import { registerReport } from './commands/report.js';
 import { registerRepurchase } from './commands/repurchase.js';
 import { registerRfm } from './commands/rfm.js';
 import { registerSegment } from './commands/segment.js';
+import { registerServe } from './commands/serve.js';
 import { registerSql } from './commands/sql.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
 import { registerTags } from './commands/tags.js';
+import { registerUser } from './commands/user.js';
 import { registerValue } from './commands/value.js';
 import { configureProgram, runProgram } from './output.js';
 
@@ -71,6 +73,8 @@ export function buildProgram(): Command {
   registerSql(program);
   registerExport(program);
   registerDemo(program);
+  registerServe(program, packageVersion());
+  registerUser(program);
   program.addHelpText(
     'after',
     `

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { schemaMarkdown, validateSchema } from '../schema/index.js';
+import { openApiDocument } from '../server/openapi.js';
 import { catalogMarkdown } from './catalog-md.js';
 
 /** The repository root: the nearest folder up from here with Tidemark's package.json (works from src/ and dist/src/). */
@@ -19,7 +20,12 @@ export function repoRoot(from = dirname(fileURLToPath(import.meta.url))): string
 export const GENERATED: Record<string, () => string> = {
   'docs/schema.md': () => schemaMarkdown() + '\n',
   'docs/metrics.md': () => catalogMarkdown() + '\n',
+  'docs/openapi.json': () => `${JSON.stringify(openApiDocument(packageVersion()), null, 2)}\n`,
 };
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const errors = validateSchema();

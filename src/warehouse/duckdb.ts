@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBScalarFunction, DuckDBTypeId, VARCHAR, type DuckDBValue } from '@duckdb/node-api';
 import { warehouseDdl } from '../schema/index.js';
+import { serverFileOf } from './location.js';
 import { WarehouseError, type Column, type QueryResult, type Row, type SqlValue, type Warehouse } from './port.js';
 
 export interface OpenOptions {
@@ -137,11 +138,27 @@ function explainOpenError(path: string, e: unknown): Error {
   const lock = /Could not set lock on file|Conflicting lock/i.exec(msg);
   if (lock) {
     const pid = /PID (\d+)/.exec(msg)?.[1];
+    const server = runningServer(path);
+    if (server && (!pid || String(server.pid) === pid)) {
+      return new WarehouseError(
+        `warehouse ${path} is held by the Tidemark server (PID ${server.pid}, ${server.url}): use the API while it runs (docs/api.md), or stop the server to use this command.`,
+      );
+    }
     return new WarehouseError(
       `warehouse ${path} is in use by another process${pid ? ` (PID ${pid})` : ''}: DuckDB allows one writer process per file. Stop it, or run this command through the running Tidemark server.`,
     );
   }
   return new WarehouseError(`cannot open warehouse ${path}: ${msg}`);
+}
+
+/** The server that says it holds the warehouse (`tidemark serve` writes `<db>.server.json`), if any. */
+function runningServer(path: string): { pid: number; url: string } | undefined {
+  try {
+    const v = JSON.parse(readFileSync(serverFileOf(path), 'utf8')) as { pid?: unknown; url?: unknown };
+    return typeof v.pid === 'number' && typeof v.url === 'string' ? { pid: v.pid, url: v.url } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 let readers = 0;

@@ -4,3 +4,8 @@ import { resolve } from 'node:path';
 export function defaultDbPath(flag?: string): string {
   return resolve(flag ?? process.env.TIDEMARK_DB ?? 'data/tidemark.duckdb');
 }
+
+/** Written by `tidemark serve` next to the warehouse it holds: `{ pid, url, startedAt }`. */
+export function serverFileOf(warehousePath: string): string {
+  return `${warehousePath}.server.json`;
+}
