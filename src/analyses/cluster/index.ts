@@ -49,7 +49,7 @@
  */
 export * from './params.js';
 export { extractFeatures, standardise, baseSql, mixSql, categoriesSql, type FeatureDef, type FeatureKind, type FeatureTable, type Standardised } from './features.js';
-export { kmeans, kmeansParallel, kmeansPlusPlus, lloyd, restart, absoluteTol, type KMeansOptions, type KMeansResult, type KMeansRun } from './kmeans.js';
+export { kmeans, kmeansParallel, kmeansPlusPlus, lloyd, restart, absoluteTol, samplePlan, pickCandidates, drawSample, SAMPLE_FROM, SAMPLE_SIZE, SAMPLE_RESTARTS_PER_RESTART, SAMPLE_CANDIDATES, SAME_MINIMUM, type KMeansOptions, type KMeansResult, type KMeansRun, type SamplePlan } from './kmeans.js';
 export { silhouetteScores, sampleIndices } from './silhouette.js';
 export { describeCluster, floorDays, ceilDays, type ClusterProfile, type Description } from './describe.js';
 export * from './run.js';
