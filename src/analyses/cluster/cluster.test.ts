@@ -16,7 +16,9 @@ import {
   floorDays,
   kmeans,
   kmeansPlusPlus,
+  pickCandidates,
   prepareCluster,
+  samplePlan,
   runCluster,
   sampleIndices,
   saveCluster,
@@ -81,6 +83,74 @@ describe('k-means on hand-made points', () => {
   });
 });
 
+// Five blobs of unequal size (30,000, 15,000, 8,000, 5,000 and 2,000 points), each uniform in a 2 × 2 square
+// around a centre 20 apart from the others. A point is at most √2 from its own blob's centre and at least
+// 20 − √2 from any other, so the optimal 5-means partition is the blobs themselves: its centres are the blob
+// means and its inertia the blobs' summed squared deviations from their means, both computed here directly.
+function blobs(): { X: Float64Array; n: number; group: Int32Array; means: number[][]; optimum: number } {
+  const sizes = [30_000, 15_000, 8_000, 5_000, 2_000];
+  const centres = [[0, 0], [20, 0], [0, 20], [20, 20], [40, 10]];
+  const n = sizes.reduce((a, b) => a + b, 0);
+  const rng = new Rng(3, 'blobs');
+  const X = new Float64Array(n * 2);
+  const group = new Int32Array(n);
+  let i = 0;
+  sizes.forEach((size, g) => {
+    for (let m = 0; m < size; m++, i++) {
+      X[i * 2] = centres[g]![0]! + rng.next() * 2 - 1;
+      X[i * 2 + 1] = centres[g]![1]! + rng.next() * 2 - 1;
+      group[i] = g;
+    }
+  });
+  const means = sizes.map(() => [0, 0]);
+  for (let j = 0; j < n; j++) for (let t = 0; t < 2; t++) means[group[j]!]![t]! += X[j * 2 + t]! / sizes[group[j]!]!;
+  let optimum = 0;
+  for (let j = 0; j < n; j++) for (let t = 0; t < 2; t++) optimum += (X[j * 2 + t]! - means[group[j]!]![t]!) ** 2;
+  return { X, n, group, means, optimum };
+}
+
+describe('k-means from a subsample (large n)', () => {
+  it('is used from 50,000 rows: 100,000 rows (or all), 5 starts per restart, 3 candidates', () => {
+    const o = { k: 6, seed: 0, restarts: 10, maxIter: 300, tol: 1e-4 };
+    expect(samplePlan(49_999, o)).toBeUndefined();
+    expect(samplePlan(50_000, o)).toEqual({ size: 50_000, restarts: 50, candidates: 3 });
+    expect(samplePlan(907_029, o)).toEqual({ size: 100_000, restarts: 50, candidates: 3 });
+  });
+
+  it('refines the best distinct subsample solutions: one per local minimum, lowest inertia first', () => {
+    const c = (v: number) => Float64Array.from([v]);
+    // 100 and 100.0005 are within 1e-5 (relative) of each other: the same minimum, the second is skipped
+    const runs = [
+      { r: 0, inertia: 103, centers: c(0) },
+      { r: 1, inertia: 100.0005, centers: c(1) },
+      { r: 2, inertia: 100, centers: c(2) },
+      { r: 3, inertia: 101, centers: c(3) },
+      { r: 4, inertia: 101, centers: c(4) },
+    ];
+    expect(pickCandidates(runs, 3).map((x) => x[0])).toEqual([2, 3, 0]);
+    expect(pickCandidates(runs, 1).map((x) => x[0])).toEqual([2]);
+  });
+
+  it('reaches the optimum of all rows (not of the subsample), as the plain restarts do', () => {
+    const { X, n, group, means, optimum } = blobs();
+    const opts = { k: 5, seed: 0, restarts: 4, maxIter: 300, tol: 1e-4, sampleSize: 6_000 };
+    const r = kmeans(X, n, 2, opts);
+    expect(r.sample?.size).toBe(6_000);
+    expect(r.sample?.inertias).toHaveLength(20);
+    expect(r.inertia / optimum).toBeCloseTo(1, 12);
+    // the centres are the means of all rows of each blob (a subsample's means differ by ~1e-2)
+    for (let g = 0; g < 5; g++) {
+      const j = r.labels[group.indexOf(g)]!;
+      expect(Array.from(group).every((x, i) => (x === g) === (r.labels[i] === j))).toBe(true);
+      expect(r.centers[j * 2]).toBeCloseTo(means[g]![0]!, 9);
+      expect(r.centers[j * 2 + 1]).toBeCloseTo(means[g]![1]!, 9);
+    }
+    const plain = kmeans(X, n, 2, { ...opts, sampleFrom: Infinity });
+    expect(plain.sample).toBeUndefined();
+    expect(r.inertia / plain.inertia).toBeCloseTo(1, 12);
+  });
+});
+
 const DIST_KMEANS = new URL('../../../dist/src/analyses/cluster/kmeans.js', import.meta.url).pathname;
 
 describe.runIf(existsSync(DIST_KMEANS) && existsSync(DIST_KMEANS.replace(/kmeans\.js$/, 'worker.js')))('restarts on worker threads (the compiled code)', () => {
@@ -92,6 +162,19 @@ describe.runIf(existsSync(DIST_KMEANS) && existsSync(DIST_KMEANS.replace(/kmeans
     const opts = { k: 4, seed: 11, restarts: 5, maxIter: 300, tol: 1e-4 };
     const one = kmeans(X, n, 3, opts);
     const many = await par(X, n, 3, opts, 3);
+    expect(many.inertias).toEqual(one.inertias);
+    expect(many.inertia).toBe(one.inertia);
+    expect(Array.from(many.labels)).toEqual(Array.from(one.labels));
+  });
+
+  it('and so does the subsample start', async () => {
+    const { kmeansParallel: par } = (await import(DIST_KMEANS)) as typeof import('./kmeans.js');
+    const { X, n } = blobs();
+    const opts = { k: 4, seed: 2, restarts: 3, maxIter: 300, tol: 1e-4, sampleSize: 5_000 };
+    const one = kmeans(X, n, 2, opts);
+    const many = await par(X, n, 2, opts, 2);
+    expect(one.sample?.size).toBe(5_000);
+    expect(many.sample).toEqual(one.sample);
     expect(many.inertias).toEqual(one.inertias);
     expect(many.inertia).toBe(one.inertia);
     expect(Array.from(many.labels)).toEqual(Array.from(one.labels));

@@ -21,6 +21,11 @@ export interface KMeansOptions {
   readonly maxIter: number;
   /** Relative: the absolute tolerance is tol × the mean of the column variances (as scikit-learn). */
   readonly tol: number;
+  /** Overrides of the subsample start (defaults SAMPLE_FROM, SAMPLE_SIZE, restarts × SAMPLE_RESTARTS_PER_RESTART, SAMPLE_CANDIDATES). */
+  readonly sampleFrom?: number;
+  readonly sampleSize?: number;
+  readonly sampleRestarts?: number;
+  readonly candidates?: number;
 }
 
 export interface KMeansRun {
@@ -34,8 +39,10 @@ export interface KMeansRun {
 }
 
 export interface KMeansResult extends KMeansRun {
-  /** Inertia of every restart, in order. */
+  /** Full-data inertia of every start, in order: the restarts, or (subsample start) the refined candidates. */
   readonly inertias: readonly number[];
+  /** With the subsample start: its size and the inertia (on the subsample) of every start there. */
+  readonly sample?: { readonly size: number; readonly inertias: readonly number[] };
 }
 
 /** Squared distance between row i of X and row j of C. */
@@ -270,68 +277,179 @@ export function lloyd(X: Float64Array, n: number, d: number, k: number, init: Fl
   return { centers: C, labels, inertia, iterations, converged };
 }
 
-/** One restart: k-means++ from the restart's own seeded generator, then Lloyd. */
-export function restart(X: Float64Array, n: number, d: number, k: number, seed: number, r: number, maxIter: number, tolAbs: number): KMeansRun {
-  const init = kmeansPlusPlus(X, n, d, k, new Rng(seed, `kmeans k=${k} restart=${r}`));
+/** Which starts a stage runs: 'restarts' and 'sample' draw k-means++ starts (each its own generator), 'refine' runs Lloyd from given centres. */
+export type Stage = 'restarts' | 'sample' | 'refine';
+
+/** One start of a stage: number r, and for 'refine' the centres to start from. */
+export interface Job {
+  readonly r: number;
+  readonly init?: Float64Array;
+}
+
+/** One start: k-means++ from the start's own seeded generator (or the given centres), then Lloyd. */
+export function runJob(X: Float64Array, n: number, d: number, k: number, seed: number, stage: Stage, job: Job, maxIter: number, tolAbs: number): KMeansRun {
+  const init = job.init ?? kmeansPlusPlus(X, n, d, k, new Rng(seed, stage === 'sample' ? `kmeans k=${k} sample restart=${job.r}` : `kmeans k=${k} restart=${job.r}`));
   return lloyd(X, n, d, k, init, maxIter, tolAbs);
+}
+
+/** One plain restart (stage 'restarts'). */
+export function restart(X: Float64Array, n: number, d: number, k: number, seed: number, r: number, maxIter: number, tolAbs: number): KMeansRun {
+  return runJob(X, n, d, k, seed, 'restarts', { r }, maxIter, tolAbs);
 }
 
 function check(n: number, k: number): void {
   if (!(k >= 1 && k <= n)) throw new RangeError(`k-means: k = ${k} needs 1 ≤ k ≤ n = ${n}`);
 }
 
-/** k-means with `restarts` k-means++ starts, each from its own generator (seed, k, restart number); the lowest inertia wins (the first on ties). */
-export function kmeans(X: Float64Array, n: number, d: number, opts: KMeansOptions): KMeansResult {
-  check(n, opts.k);
-  const tolAbs = absoluteTol(X, n, d, opts.tol);
-  let best: KMeansRun | undefined;
-  const inertias: number[] = [];
-  for (let r = 0; r < opts.restarts; r++) {
-    const run = restart(X, n, d, opts.k, opts.seed, r, opts.maxIter, tolAbs);
-    inertias.push(run.inertia);
-    if (!best || run.inertia < best.inertia) best = run;
-  }
-  return { ...best!, inertias };
+/** From this many rows up, kmeans() starts from a subsample (see sampleStart); below, plain restarts as scikit-learn. */
+export const SAMPLE_FROM = 50_000;
+/** Rows in the subsample (all rows when there are fewer). */
+export const SAMPLE_SIZE = 100_000;
+/** k-means++ starts on the subsample per requested restart. */
+export const SAMPLE_RESTARTS_PER_RESTART = 5;
+/** Distinct subsample solutions refined on all rows. */
+export const SAMPLE_CANDIDATES = 3;
+
+/** How kmeans() starts for n rows: plain restarts, or the subsample plan. */
+export interface SamplePlan {
+  /** Rows in the subsample. */
+  readonly size: number;
+  /** k-means++ starts on it. */
+  readonly restarts: number;
+  /** Best distinct subsample solutions refined on all rows. */
+  readonly candidates: number;
 }
 
-/** What a worker is given (worker.ts): the matrix in shared memory and the restarts to run. */
+export function samplePlan(n: number, opts: KMeansOptions): SamplePlan | undefined {
+  if (n < (opts.sampleFrom ?? SAMPLE_FROM)) return undefined;
+  return {
+    size: Math.min(n, opts.sampleSize ?? SAMPLE_SIZE),
+    restarts: opts.sampleRestarts ?? opts.restarts * SAMPLE_RESTARTS_PER_RESTART,
+    candidates: opts.candidates ?? SAMPLE_CANDIDATES,
+  };
+}
+
+/** The subsample: `size` distinct rows drawn by a seeded partial Fisher–Yates shuffle (the same for every k), in row order, copied into `into`. */
+export function drawSample(X: Float64Array, n: number, d: number, size: number, seed: number, into: Float64Array): Float64Array {
+  let idx: Int32Array;
+  if (size >= n) idx = Int32Array.from({ length: n }, (_, i) => i);
+  else {
+    const perm = Int32Array.from({ length: n }, (_, i) => i);
+    const rng = new Rng(seed, 'kmeans sample');
+    for (let i = 0; i < size; i++) {
+      const j = i + rng.int(n - i);
+      const t = perm[i] as number;
+      perm[i] = perm[j] as number;
+      perm[j] = t;
+    }
+    idx = perm.slice(0, size).sort();
+  }
+  for (let i = 0; i < idx.length; i++) {
+    const r = (idx[i] as number) * d;
+    into.set(X.subarray(r, r + d), i * d);
+  }
+  return into;
+}
+
+/** Subsample solutions whose inertias differ by less than this (relative) count as the same local minimum. */
+export const SAME_MINIMUM = 1e-5;
+
+/**
+ * The centres to refine: the `count` lowest-inertia subsample solutions (lowest r first on ties), skipping one
+ * within SAME_MINIMUM of the last one taken: several starts usually reach the same local minimum, and refining
+ * it twice would spend a candidate.
+ */
+export function pickCandidates(runs: readonly { r: number; inertia: number; centers: Float64Array }[], count: number): Float64Array[] {
+  const sorted = [...runs].sort((a, b) => a.inertia - b.inertia || a.r - b.r);
+  const out: Float64Array[] = [];
+  let last = -Infinity;
+  for (const x of sorted) {
+    if (out.length >= count) break;
+    if (x.inertia - last <= SAME_MINIMUM * Math.abs(x.inertia)) continue;
+    out.push(x.centers);
+    last = x.inertia;
+  }
+  return out;
+}
+
+/** A stage's outcome: every start's inertia (by r) and the best start (lowest inertia, lowest r on ties). */
+export interface StageResult {
+  readonly runs: readonly { r: number; inertia: number; centers: Float64Array }[];
+  readonly best: KMeansRun & { readonly r: number };
+}
+
+function runStage(X: Float64Array, n: number, d: number, k: number, seed: number, stage: Stage, jobs: readonly Job[], maxIter: number, tolAbs: number): StageResult {
+  const runs: { r: number; inertia: number; centers: Float64Array }[] = [];
+  let best: (KMeansRun & { r: number }) | undefined;
+  for (const job of jobs) {
+    const run = runJob(X, n, d, k, seed, stage, job, maxIter, tolAbs);
+    runs.push({ r: job.r, inertia: run.inertia, centers: run.centers });
+    if (!best || run.inertia < best.inertia) best = { ...run, r: job.r };
+  }
+  return { runs, best: best! };
+}
+
+function result(best: KMeansRun, runs: StageResult['runs'], sample?: StageResult['runs'], plan?: SamplePlan): KMeansResult {
+  const { centers, labels, inertia, iterations, converged } = best;
+  return { centers, labels, inertia, iterations, converged, inertias: runs.map((x) => x.inertia), ...(sample && plan ? { sample: { size: plan.size, inertias: sample.map((x) => x.inertia) } } : {}) };
+}
+
+/**
+ * k-means. Below SAMPLE_FROM rows: `restarts` k-means++ starts on all rows, each from its own generator (seed,
+ * k, restart number), the lowest inertia wins (the first on ties). From SAMPLE_FROM rows up, the start is
+ * chosen on a subsample (Bradley & Fayyad 1998, see the module doc): `restarts` × 5 k-means++ + Lloyd runs on
+ * a seeded subsample of SAMPLE_SIZE rows, then Lloyd on all rows from each of the 3 best distinct subsample
+ * solutions; the lowest full-data inertia wins.
+ */
+export function kmeans(X: Float64Array, n: number, d: number, opts: KMeansOptions): KMeansResult {
+  check(n, opts.k);
+  const { k, seed, maxIter } = opts;
+  const plan = samplePlan(n, opts);
+  if (!plan) {
+    const s = runStage(X, n, d, k, seed, 'restarts', jobsOf(opts.restarts), maxIter, absoluteTol(X, n, d, opts.tol));
+    return result(s.best, s.runs);
+  }
+  const S = drawSample(X, n, d, plan.size, seed, new Float64Array(plan.size * d));
+  const sample = runStage(S, plan.size, d, k, seed, 'sample', jobsOf(plan.restarts), maxIter, absoluteTol(S, plan.size, d, opts.tol));
+  const inits = pickCandidates(sample.runs, plan.candidates);
+  const full = runStage(X, n, d, k, seed, 'refine', inits.map((init, r) => ({ r, init })), maxIter, absoluteTol(X, n, d, opts.tol));
+  return result(full.best, full.runs, sample.runs, plan);
+}
+
+const jobsOf = (count: number): Job[] => Array.from({ length: count }, (_, r) => ({ r }));
+
+/** What a worker is given (worker.ts): the matrix in shared memory and the starts to run. */
 export interface WorkerTask {
   readonly buffer: SharedArrayBuffer;
   readonly n: number;
   readonly d: number;
   readonly k: number;
   readonly seed: number;
-  readonly restarts: readonly number[];
+  readonly stage: Stage;
+  readonly jobs: readonly Job[];
   readonly maxIter: number;
   readonly tolAbs: number;
 }
 
-/** What a worker returns: its best run and the inertia of each of its restarts. */
-export interface WorkerReply {
-  readonly best: KMeansRun & { readonly r: number };
-  readonly inertias: readonly { r: number; inertia: number }[];
-}
+/** What a worker returns: every start's inertia and centres, and its best run. */
+export type WorkerReply = StageResult;
 
 const WORKER = new URL('./worker.js', import.meta.url);
 
-/**
- * kmeans() with the restarts spread over worker threads (restart r on worker r mod w). Each restart has its own
- * generator, so the result is the same for any number of workers. Runs in this thread when w ≤ 1, there is one
- * restart, or the compiled worker is not there (tests run from the TypeScript sources).
- */
-export async function kmeansParallel(X: Float64Array, n: number, d: number, opts: KMeansOptions, workers: number): Promise<KMeansResult> {
-  check(n, opts.k);
-  const w = Math.min(workers, opts.restarts);
-  if (w <= 1 || !existsSync(fileURLToPath(WORKER))) return kmeans(X, n, d, opts);
-  let shared = X;
-  if (!(X.buffer instanceof SharedArrayBuffer)) {
-    shared = new Float64Array(new SharedArrayBuffer(n * d * 8));
-    shared.set(X.subarray(0, n * d));
-  }
-  const tolAbs = absoluteTol(shared, n, d, opts.tol);
+function shareOf(X: Float64Array, length: number): Float64Array {
+  if (X.buffer instanceof SharedArrayBuffer) return X;
+  const s = new Float64Array(new SharedArrayBuffer(length * 8));
+  s.set(X.subarray(0, length));
+  return s;
+}
+
+/** runStage on w worker threads: start number i of the list on worker i mod w; the same result for any w. */
+async function runStageParallel(X: Float64Array, n: number, d: number, k: number, seed: number, stage: Stage, jobs: readonly Job[], maxIter: number, tolAbs: number, workers: number): Promise<StageResult> {
+  const w = Math.min(workers, jobs.length);
+  if (w <= 1) return runStage(X, n, d, k, seed, stage, jobs, maxIter, tolAbs);
   const replies = await Promise.all(
     Array.from({ length: w }, (_, i) => {
-      const task: WorkerTask = { buffer: shared.buffer as SharedArrayBuffer, n, d, k: opts.k, seed: opts.seed, restarts: Array.from({ length: opts.restarts }, (_, r) => r).filter((r) => r % w === i), maxIter: opts.maxIter, tolAbs };
+      const task: WorkerTask = { buffer: X.buffer as SharedArrayBuffer, n, d, k, seed, stage, jobs: jobs.filter((_, j) => j % w === i), maxIter, tolAbs };
       return new Promise<WorkerReply>((resolve, reject) => {
         const worker = new Worker(WORKER, { workerData: task });
         worker.once('message', (m: WorkerReply) => {
@@ -342,7 +460,29 @@ export async function kmeansParallel(X: Float64Array, n: number, d: number, opts
       });
     }),
   );
-  const inertias = replies.flatMap((x) => x.inertias).sort((a, b) => a.r - b.r);
+  const runs = replies.flatMap((x) => x.runs).sort((a, b) => a.r - b.r);
   const best = replies.map((x) => x.best).sort((a, b) => a.inertia - b.inertia || a.r - b.r)[0]!;
-  return { centers: best.centers, labels: best.labels, inertia: best.inertia, iterations: best.iterations, converged: best.converged, inertias: inertias.map((x) => x.inertia) };
+  return { runs, best };
+}
+
+/**
+ * kmeans() with the starts spread over worker threads. Each start has its own generator (or its given centres),
+ * so the result is the same for any number of workers. Runs in this thread when w ≤ 1 or the compiled worker
+ * is not there (tests run from the TypeScript sources).
+ */
+export async function kmeansParallel(X: Float64Array, n: number, d: number, opts: KMeansOptions, workers: number): Promise<KMeansResult> {
+  check(n, opts.k);
+  if (workers <= 1 || !existsSync(fileURLToPath(WORKER))) return kmeans(X, n, d, opts);
+  const { k, seed, maxIter } = opts;
+  const plan = samplePlan(n, opts);
+  const shared = shareOf(X, n * d);
+  if (!plan) {
+    const s = await runStageParallel(shared, n, d, k, seed, 'restarts', jobsOf(opts.restarts), maxIter, absoluteTol(shared, n, d, opts.tol), workers);
+    return result(s.best, s.runs);
+  }
+  const S = drawSample(shared, n, d, plan.size, seed, new Float64Array(new SharedArrayBuffer(plan.size * d * 8)));
+  const sample = await runStageParallel(S, plan.size, d, k, seed, 'sample', jobsOf(plan.restarts), maxIter, absoluteTol(S, plan.size, d, opts.tol), workers);
+  const inits = pickCandidates(sample.runs, plan.candidates);
+  const full = await runStageParallel(shared, n, d, k, seed, 'refine', inits.map((init, r) => ({ r, init })), maxIter, absoluteTol(shared, n, d, opts.tol), workers);
+  return result(full.best, full.runs, sample.runs, plan);
 }

@@ -148,7 +148,7 @@ export function registerCluster(program: Command): void {
     .option('--k <n>', 'number of clusters (default: chosen by silhouette over --k-range)')
     .option('--k-range <a..b>', 'k values to choose from by silhouette (default 2..8)')
     .option('--seed <n>', 'seed of the k-means++ draws and the silhouette sample (default 0)')
-    .option('--restarts <n>', 'k-means runs from different k-means++ starts; the lowest inertia is kept (default 10)')
+    .option('--restarts <n>', 'k-means runs from different k-means++ starts; the lowest inertia is kept (default 10; from 50,000 customers 5× as many on a 100,000-customer sample)')
     .option('--max-iter <n>', 'Lloyd iterations per run at most (default 300)')
     .option('--silhouette-sample <n>', 'silhouette on all customers up to n, else on a seeded sample of n (default 10000)')
     .option('--top-categories <n>', 'top-level categories with their own spend-share feature; the rest pooled as other (default 8)')
