@@ -210,8 +210,9 @@ export async function buildCleanTable(
   }
   const reason = reasons.length ? `CASE ${reasons.join(' ')} END` : 'NULL';
   const optionalInvalid = plans.filter((p) => !p.field.required);
+  // The list (a lambda per row) only for the rows with an invalid value: every other row gets the empty list.
   const flags = optionalInvalid.length
-    ? `list_filter([${optionalInvalid.map((p) => `CASE WHEN "__inv_${p.field.name}" THEN 'invalid_${p.field.name}' END`).join(', ')}], x -> x IS NOT NULL)`
+    ? `CASE WHEN ${optionalInvalid.map((p) => `"__inv_${p.field.name}"`).join(' OR ')} THEN list_filter([${optionalInvalid.map((p) => `CASE WHEN "__inv_${p.field.name}" THEN 'invalid_${p.field.name}' END`).join(', ')}], x -> x IS NOT NULL) ELSE []::VARCHAR[] END`
     : `[]::VARCHAR[]`;
   const invalidRaw = optionalInvalid.map((p) => ({ key: p.header, value: `CASE WHEN "__inv_${p.field.name}" THEN "__raw_${p.field.name}" END` }));
   const extra = invalidRaw.length
