@@ -267,8 +267,12 @@ export async function ruleLog(wh: Warehouse, plans: readonly FieldPlan[]): Promi
     const lay = layered(plans);
     const stepCols = lay.fields.flatMap((f) => f.steps);
     const cols = [...stepCols.flatMap((s, i) => [`(${s.before})::VARCHAR AS b${i}`, `(${s.after})::VARCHAR AS a${i}`]), ...plans.map((p, i) => `${p.col} AS r${i}`)];
-    const from = layeredSource(lay.levels, `(SELECT * FROM tm_stage WHERE __line IN (${[...wanted].join(', ')}))`);
-    const r = await wh.query(`SELECT __line, ${cols.join(', ')} FROM ${from}`);
+    const picked = (stage: string) => wh.query(`SELECT __line, ${cols.join(', ')} FROM ${layeredSource(lay.levels, `(SELECT * FROM ${stage} WHERE __line IN (${[...wanted].join(', ')}))`)}`);
+    // Every stager numbers its rows in order with __line at least the row's position + 1, so the first max(wanted) staged
+    // rows normally hold every example: a LIMIT stops the scan there (the examples are mostly early lines; scanning all
+    // staged values took ~2 s at 10M). Should one be missing, the whole stage is read.
+    let r = await picked(`(SELECT * FROM tm_stage LIMIT ${Math.max(...wanted)})`);
+    if (new Set(r.rows.map((x) => Number(x.__line))).size < wanted.size) r = await picked('tm_stage');
     for (const x of r.rows) ex.set(Number(x.__line), x);
   }
   const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
