@@ -18,6 +18,8 @@ function must(name: string) {
  */
 export async function splitSalesLines(wh: Warehouse, present: readonly string[], rowFlags: string, content: string): Promise<RuleLog[]> {
   const has = (f: string) => present.includes(f);
+  // No row flag rule applies (flagRules' empty list): the flags are the line's own, without a list_concat per line.
+  const noRowFlags = rowFlags === '[]::VARCHAR[]';
   const amount = has('amount') && has('unit_price') ? 'coalesce(amount, round(quantity * unit_price, 2))' : has('amount') ? 'amount' : 'round(quantity * unit_price, 2)';
   // The prefix tests spare most lines the regex.
   const cancelled = [`((prefix(order_id, 'C') OR prefix(order_id, 'c')) AND regexp_matches(order_id, '^[Cc][0-9]'))`, has('status') ? `coalesce(status IN ('cancelled', 'refunded'), false)` : undefined].filter(Boolean).join(' OR ');
@@ -50,7 +52,7 @@ export async function splitSalesLines(wh: Warehouse, present: readonly string[],
   await wh.run(
     `CREATE OR REPLACE TEMP VIEW tm_lines AS
      SELECT c.* EXCLUDE (_flags, __h), (${amount})::DECIMAL(18,2) AS __amount, n.__return, n.line_no,
-            list_concat(_flags, ${rowFlags}, CASE WHEN r.__line IS NOT NULL THEN ['possible_duplicate'] ELSE [] END) AS _flags
+            ${noRowFlags ? `CASE WHEN r.__line IS NULL THEN _flags ELSE list_append(_flags, 'possible_duplicate') END` : `list_concat(_flags, ${rowFlags}, CASE WHEN r.__line IS NOT NULL THEN ['possible_duplicate'] ELSE [] END)`} AS _flags
      FROM tm_clean c JOIN tm_line_no n USING (__line) LEFT JOIN tm_repeats r USING (__line)`,
   );
   const pick = (f: string, expr?: string) => (has(f) ? (expr ?? `arg_min(${f}, __line) FILTER (WHERE ${f} IS NOT NULL)`) : undefined);
@@ -65,7 +67,7 @@ export async function splitSalesLines(wh: Warehouse, present: readonly string[],
      SELECT order_id, min(ordered_at) AS ordered_at, ${orderSel.length ? orderSel.join(', ') + ',' : ''}
             ${has('customer_id') ? 'count_if(customer_id IS NULL)' : 'count(*)'} AS __anon_lines, sum(quantity) AS item_qty, sum(__amount) AS amount, ${has('discount') ? 'sum(discount)' : 'NULL::DECIMAL(18,2)'} AS discount,
             coalesce(list_distinct(list_filter(flatten(list(__f) FILTER (WHERE len(__f) > 0)), x -> x <> 'possible_duplicate')), []::VARCHAR[]) AS _flags
-     FROM (SELECT *, list_concat(_flags, ${rowFlags}) AS __f FROM tm_lines_core) WHERE NOT __return GROUP BY order_id`,
+     FROM (SELECT *, ${noRowFlags ? '_flags' : `list_concat(_flags, ${rowFlags})`} AS __f FROM tm_lines_core) WHERE NOT __return GROUP BY order_id`,
   );
   const orders = must('orders');
   const anon = has('customer_id') ? 'customer_id IS NULL' : 'true';
