@@ -1,6 +1,8 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ENTITIES } from '../schema/index.js';
 import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 
@@ -33,4 +35,11 @@ export async function fingerprint(wh: Warehouse): Promise<Record<string, string>
     out[t] = `${r?.n}:${r?.h}`;
   }
   return out;
+}
+
+const BIN = fileURLToPath(new URL('../../bin/tidemark.js', import.meta.url));
+
+/** The built CLI (bin/tidemark.js → dist) as a child process, with Tidemark's environment settings cleared so only the arguments count. */
+export function runCli(args: readonly string[]): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, TIDEMARK_DB: undefined, TIDEMARK_DEBUG: undefined, TIDEMARK_CATALOG: undefined, TIDEMARK_LANG: undefined } });
 }

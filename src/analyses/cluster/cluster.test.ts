@@ -6,7 +6,7 @@ import { generateDemo } from '../../demo/index.js';
 import { importFile } from '../../import/index.js';
 import { buildCatalog } from '../../metrics/catalog/index.js';
 import { runQuery } from '../../query/run.js';
-import { tempWarehouse } from '../../testing/index.js';
+import { tempWarehouse, runCli } from '../../testing/index.js';
 import type { Warehouse } from '../../warehouse/port.js';
 import {
   ceilDays,
@@ -358,8 +358,7 @@ describe('clustering a hand-made shop', () => {
 });
 
 describe('tidemark cluster (the built CLI)', () => {
-  const BIN = new URL('../../../bin/tidemark.js', import.meta.url).pathname;
-  const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, TIDEMARK_DB: undefined, TIDEMARK_DEBUG: undefined } });
+  const cli = runCli;
 
   it('--save with per-customer CSV, then query by cluster; errors naming the flag', async () => {
     const ctx = await tempWarehouse();

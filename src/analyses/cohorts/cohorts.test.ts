@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../import/index.js';
-import { tempWarehouse } from '../../testing/index.js';
+import { tempWarehouse, runCli } from '../../testing/index.js';
 import type { Warehouse } from '../../warehouse/port.js';
 import { CohortError, prepareCohorts, runCohorts, validateCohortParams, type CohortResult } from './index.js';
 
@@ -134,8 +133,7 @@ describe('cohorts on a hand-computed shop', () => {
 });
 
 describe('tidemark cohorts (the built CLI)', () => {
-  const BIN = new URL('../../../bin/tidemark.js', import.meta.url).pathname;
-  const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, TIDEMARK_DB: undefined, TIDEMARK_DEBUG: undefined } });
+  const cli = runCli;
 
   it('CSV (one row per cohort and observable age), JSON with nulls, errors naming the flag', async () => {
     const ctx = await tempWarehouse();

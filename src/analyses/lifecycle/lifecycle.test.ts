@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +5,7 @@ import { handLifecycleSql } from '../../../bench/customer-value/lifecycle-hand.j
 import { importFile } from '../../import/index.js';
 import { buildCatalog } from '../../metrics/catalog/index.js';
 import { runQuery } from '../../query/run.js';
-import { tempWarehouse } from '../../testing/index.js';
+import { tempWarehouse, runCli } from '../../testing/index.js';
 import type { Warehouse } from '../../warehouse/port.js';
 import { customersSql, LifecycleError, prepareLifecycle, runLifecycle, saveLifecycle, validateLifecycleParams, type LifecycleResult } from './index.js';
 
@@ -198,8 +197,7 @@ describe('lifecycle on a hand-computed shop', () => {
 });
 
 describe('tidemark lifecycle (the built CLI)', () => {
-  const BIN = new URL('../../../bin/tidemark.js', import.meta.url).pathname;
-  const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, TIDEMARK_DB: undefined, TIDEMARK_DEBUG: undefined, TIDEMARK_CATALOG: undefined } });
+  const cli = runCli;
 
   it('--save with per-customer CSV, JSON, then query by lifecycle_stage; errors naming the flag', async () => {
     const ctx = await tempWarehouse();

@@ -4,6 +4,7 @@ import { shiftDay } from '../../query/time.js';
 import { addPeriods, periodLabel, periodStartOf } from './periods.js';
 import { LifecycleError, MAX_PERIODS, resolveLifecycleParams, validateLifecycleParams, type LifecycleParams, type ResolvedLifecycleParams } from './params.js';
 import { customersSql, insertSql, NONE, STAGES, transitionsSql, type StageKey } from './query.js';
+import { replaceAsOf } from '../stored.js';
 
 export interface LifecyclePeriod {
   /** First day of the period (YYYY-MM-DD). */
@@ -93,14 +94,7 @@ export async function runLifecycle(wh: Warehouse, params: LifecycleParams): Prom
 
 /** Stores every customer's stage at the last period end (the as-of date) in tm_lifecycle, replacing that date's, in one transaction. Returns the rows written. */
 export async function saveLifecycle(wh: Warehouse, p: ResolvedLifecycleParams): Promise<number> {
-  const ins = insertSql(p);
-  const asOf = p.bounds[p.bounds.length - 1]!;
-  return wh.transaction(async (tx) => {
-    await tx.run(`DELETE FROM tm_lifecycle WHERE as_of = CAST($1 AS DATE)`, [asOf]);
-    await tx.run(ins.sql, ins.params);
-    const n = (await tx.query(`SELECT count(*) AS n FROM tm_lifecycle WHERE as_of = CAST($1 AS DATE)`, [asOf])).rows[0]?.n;
-    return Number(n ?? 0);
-  });
+  return replaceAsOf(wh, 'tm_lifecycle', p.bounds[p.bounds.length - 1]!, insertSql(p));
 }
 
 export { customersSql };

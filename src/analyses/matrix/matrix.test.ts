@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../metrics/catalog/index.js';
 import { runQuery } from '../../query/run.js';
-import { tempWarehouse } from '../../testing/index.js';
+import { tempWarehouse, runCli } from '../../testing/index.js';
 import type { Warehouse } from '../../warehouse/port.js';
 import { matrixCustomersSql, MatrixError, prepareMatrix, runMatrix, saveMatrix, validateMatrixParams, type MatrixParams } from './index.js';
 
@@ -109,8 +108,7 @@ describe('value matrix on a hand-computed shop', () => {
 });
 
 describe('tidemark matrix (the built CLI)', () => {
-  const BIN = new URL('../../../bin/tidemark.js', import.meta.url).pathname;
-  const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, TIDEMARK_DB: undefined, TIDEMARK_DEBUG: undefined, TIDEMARK_LANG: undefined } });
+  const cli = runCli;
 
   it('--save with per-customer CSV, JSON, query by value_type; errors naming the flag', async () => {
     const ctx = await tempWarehouse();

@@ -3,6 +3,7 @@ import { defaultAsOf } from '../rfm/run.js';
 import { num } from '../tiers/run.js';
 import { MatrixError, resolveMatrixParams, validateMatrixParams, type MatrixParams, type ResolvedMatrixParams } from './params.js';
 import { matrixInsertSql, matrixSummarySql, VALUE_TYPES, type ValueTypeKey } from './query.js';
+import { replaceAsOf } from '../stored.js';
 
 export interface ValueTypeSummary {
   readonly valueType: ValueTypeKey;
@@ -101,11 +102,5 @@ export async function runMatrix(wh: Warehouse, params: MatrixParams): Promise<Ma
 
 /** Stores the per-customer quadrants of the as-of date in tm_matrix, replacing that date's earlier result, in one transaction. Returns the rows written. */
 export async function saveMatrix(wh: Warehouse, p: ResolvedMatrixParams): Promise<number> {
-  const ins = matrixInsertSql(p);
-  return wh.transaction(async (tx) => {
-    await tx.run(`DELETE FROM tm_matrix WHERE as_of = CAST($1 AS DATE)`, [p.asOf]);
-    await tx.run(ins.sql, ins.params);
-    const n = (await tx.query(`SELECT count(*) AS n FROM tm_matrix WHERE as_of = CAST($1 AS DATE)`, [p.asOf])).rows[0]?.n;
-    return Number(n ?? 0);
-  });
+  return replaceAsOf(wh, 'tm_matrix', p.asOf, matrixInsertSql(p));
 }

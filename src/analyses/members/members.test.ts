@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../metrics/catalog/index.js';
-import { tempWarehouse } from '../../testing/index.js';
+import { tempWarehouse, runCli } from '../../testing/index.js';
 import type { Warehouse } from '../../warehouse/port.js';
 import { MembersError, orderTiers, periodsOf, runMembers, validateMembersParams } from './index.js';
 
@@ -157,8 +156,7 @@ describe('members on a hand-computed fixture', () => {
 });
 
 describe('tidemark members (the built CLI)', () => {
-  const BIN = new URL('../../../bin/tidemark.js', import.meta.url).pathname;
-  const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, TIDEMARK_DB: undefined, TIDEMARK_DEBUG: undefined, TIDEMARK_CATALOG: undefined } });
+  const cli = runCli;
 
   it('--json, --out CSV with the sections, and errors naming the flag', async () => {
     const ctx = await tempWarehouse();

@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../import/index.js';
 import { buildCatalog } from '../../metrics/catalog/index.js';
-import { tempWarehouse } from '../../testing/index.js';
+import { tempWarehouse, runCli } from '../../testing/index.js';
 import type { Warehouse } from '../../warehouse/port.js';
 import { RepurchaseError, runRepurchase, validateRepurchaseParams } from './index.js';
 
@@ -136,8 +135,7 @@ describe('repurchase on a hand-computed shop', () => {
 });
 
 describe('tidemark repurchase (the built CLI)', () => {
-  const BIN = new URL('../../../bin/tidemark.js', import.meta.url).pathname;
-  const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, TIDEMARK_DB: undefined, TIDEMARK_DEBUG: undefined, TIDEMARK_CATALOG: undefined } });
+  const cli = runCli;
 
   it('--json, --reminders --out CSV, and errors naming the flag', async () => {
     const ctx = await tempWarehouse();

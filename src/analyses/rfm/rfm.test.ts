@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../import/index.js';
 import { buildCatalog } from '../../metrics/catalog/index.js';
 import { runQuery } from '../../query/run.js';
-import { tempWarehouse } from '../../testing/index.js';
+import { tempWarehouse, runCli } from '../../testing/index.js';
 import type { Warehouse } from '../../warehouse/port.js';
 import { customersSql, prepareRfm, RfmError, runRfm, saveRfm, SEGMENTS, validateRfmParams, type RfmParams } from './index.js';
 
@@ -220,8 +220,7 @@ describe('RFM on a hand-computed shop', () => {
 });
 
 describe('tidemark rfm (the built CLI)', () => {
-  const BIN = new URL('../../../bin/tidemark.js', import.meta.url).pathname;
-  const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, TIDEMARK_DB: undefined, TIDEMARK_DEBUG: undefined } });
+  const cli = runCli;
 
   it('--save with per-customer CSV, then query by rfm_segment; errors naming the flag', async () => {
     const ctx = await tempWarehouse();

@@ -1,6 +1,7 @@
 import type { SqlValue, Warehouse } from '../../warehouse/port.js';
 import { isDate, resolveRfmParams, RfmError, validateRfmParams, type RfmParams, type ResolvedRfmParams } from './params.js';
 import { customersSql, insertSql, movementSql, SEGMENTS, summarySql, type SegmentDef, type SegmentKey } from './query.js';
+import { replaceAsOf } from '../stored.js';
 
 export interface SegmentSummary {
   readonly segment: SegmentKey;
@@ -137,11 +138,5 @@ export async function runRfm(wh: Warehouse, params: RfmParams): Promise<RfmResul
 
 /** Stores the per-customer result of the as-of date in tm_rfm, replacing that date's earlier result, in one transaction. Returns the rows written. */
 export async function saveRfm(wh: Warehouse, p: ResolvedRfmParams): Promise<number> {
-  const ins = insertSql(p);
-  return wh.transaction(async (tx) => {
-    await tx.run(`DELETE FROM tm_rfm WHERE as_of = CAST($1 AS DATE)`, [p.asOf]);
-    await tx.run(ins.sql, ins.params);
-    const n = (await tx.query(`SELECT count(*) AS n FROM tm_rfm WHERE as_of = CAST($1 AS DATE)`, [p.asOf])).rows[0]?.n;
-    return Number(n ?? 0);
-  });
+  return replaceAsOf(wh, 'tm_rfm', p.asOf, insertSql(p));
 }

@@ -2,6 +2,7 @@ import type { SqlValue, Warehouse } from '../../warehouse/port.js';
 import { defaultAsOf } from '../rfm/run.js';
 import { resolveTiersParams, TiersError, validateTiersParams, type ResolvedTiersParams, type TiersParams } from './params.js';
 import { TIER_LABELS, tierInsertSql, tierOrder, tierSummarySql } from './query.js';
+import { replaceAsOf } from '../stored.js';
 
 export interface TierSummary {
   readonly tier: string;
@@ -102,11 +103,5 @@ export async function runTiers(wh: Warehouse, params: TiersParams): Promise<Tier
 
 /** Stores the per-customer tiers of the as-of date in tm_tiers, replacing that date's earlier result, in one transaction. Returns the rows written. */
 export async function saveTiers(wh: Warehouse, p: ResolvedTiersParams): Promise<number> {
-  const ins = tierInsertSql(p);
-  return wh.transaction(async (tx) => {
-    await tx.run(`DELETE FROM tm_tiers WHERE as_of = CAST($1 AS DATE)`, [p.asOf]);
-    await tx.run(ins.sql, ins.params);
-    const n = (await tx.query(`SELECT count(*) AS n FROM tm_tiers WHERE as_of = CAST($1 AS DATE)`, [p.asOf])).rows[0]?.n;
-    return Number(n ?? 0);
-  });
+  return replaceAsOf(wh, 'tm_tiers', p.asOf, tierInsertSql(p));
 }
