@@ -1,27 +1,74 @@
 /**
- * The one path from the API to customer data. Every route that reads the warehouse calls a function here with the
- * signed-in principal, so row scopes and personal-data masking (next, issue 5) are applied in one place.
+ * The one path from the API to customer data. Route handlers never hold the warehouse: they call {@link readAs}, which
+ * runs their work on a connection from the access gate (row scope and masking applied by the views of that
+ * connection), or {@link writeAs}, which checks a permission and serialises writes (imports, saved results).
  */
-import type { MetaStore } from '../accounts/index.js';
+import { accessOf, type Access, type AccessGate } from '../access/index.js';
+import type { MetaStore, Permission } from '../accounts/index.js';
 import { status, type Status } from '../cli/commands/status.js';
 import type { Catalog } from '../metrics/types.js';
 import { runQuery, type QueryResult } from '../query/run.js';
 import type { Query } from '../query/types.js';
 import type { Warehouse } from '../warehouse/port.js';
 import type { Principal } from './auth.js';
+import { ApiError } from './errors.js';
 
 export interface DataContext {
-  readonly warehouse: Warehouse;
   readonly catalog: Catalog;
   readonly meta: MetaStore;
+  readonly gate: AccessGate;
+  readonly writer: WriteLock;
+}
+
+/** One write at a time (DuckDB has one writer connection here); reads go on meanwhile. */
+export class WriteLock {
+  private tail: Promise<unknown> = Promise.resolve();
+  private holder: string | undefined;
+
+  constructor(private readonly wh: Warehouse) {}
+
+  /** What is writing now, e.g. "import sales.csv by ada", or undefined. */
+  get busy(): string | undefined {
+    return this.holder;
+  }
+
+  run<T>(what: string, fn: (wh: Warehouse) => Promise<T>): Promise<T> {
+    const next = this.tail.then(async () => {
+      this.holder = what;
+      try {
+        return await fn(this.wh);
+      } finally {
+        this.holder = undefined;
+      }
+    });
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+export function accessOfPrincipal(who: Principal): Access {
+  return accessOf(who.user, who.permissions);
+}
+
+/** Runs fn on the caller's scoped, masked view of the warehouse. */
+export function readAs<T>(ctx: DataContext, who: Principal, fn: (wh: Warehouse, access: Access) => Promise<T>): Promise<T> {
+  const access = accessOfPrincipal(who);
+  return ctx.gate.read(access, (wh) => fn(wh, access));
+}
+
+/** Runs fn with write access to the warehouse, after checking the permission; writes are serialised. */
+export function writeAs<T>(ctx: DataContext, who: Principal, permission: Permission, what: string, fn: (wh: Warehouse) => Promise<T>): Promise<T> {
+  if (!who.permissions.includes(permission)) throw new ApiError(403, 'forbidden', `your role (${who.user.role}) does not have the '${permission}' permission`);
+  if (accessOfPrincipal(who).scope.kind !== 'all') throw new ApiError(403, 'forbidden', 'writes to the warehouse need a role whose row scope is all rows');
+  return ctx.writer.run(`${what} by ${who.user.login}`, fn);
 }
 
 export async function queryAs(ctx: DataContext, who: Principal, query: Query): Promise<QueryResult> {
-  const result = await runQuery(ctx.warehouse, ctx.catalog, query);
+  const result = await readAs(ctx, who, (wh) => runQuery(wh, ctx.catalog, query));
   ctx.meta.audit({ user: who.user, action: 'query', details: { metrics: query.metrics, dimensions: query.dimensions ?? [], filters: query.filters ?? [], rows: result.rows.length } });
   return result;
 }
 
-export async function statusAs(ctx: DataContext, _who: Principal): Promise<Status> {
-  return status(ctx.warehouse);
+export async function statusAs(ctx: DataContext, who: Principal): Promise<Status> {
+  return readAs(ctx, who, (wh) => status(wh));
 }

@@ -1,18 +1,10 @@
 /** The OpenAPI document, generated from the route schemas (docs/openapi.json; a test fails when it is stale). */
-import { OpenAPIHono } from '@hono/zod-openapi';
-import { ROUTES } from './routes.js';
+import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import { ALL_ROUTES } from './api/index.js';
 import { ErrorSchema } from './errors.js';
+import { openApiConfig } from './openapi-config.js';
 
-export function openApiConfig(version = '0.1.0') {
-  return {
-    openapi: '3.1.0',
-    info: {
-      title: 'Tidemark API',
-      version,
-      description: 'The HTTP API of Tidemark (`tidemark serve`). Errors are `{ "error": { "code", "message", "field"? } }`. See docs/api.md.',
-    },
-  };
-}
+export { openApiConfig };
 
 /** The document the server serves at /api/openapi.json, built from the same route definitions without a warehouse. */
 export function openApiDocument(version?: string): Record<string, unknown> {
@@ -20,6 +12,6 @@ export function openApiDocument(version?: string): Record<string, unknown> {
   doc.openAPIRegistry.register('Error', ErrorSchema);
   doc.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'tm_session' });
   doc.openAPIRegistry.registerComponent('securitySchemes', 'token', { type: 'http', scheme: 'bearer' });
-  for (const r of Object.values(ROUTES)) doc.openAPIRegistry.registerPath(r);
+  for (const r of ALL_ROUTES) doc.openAPIRegistry.registerPath(r as RouteConfig);
   return doc.getOpenAPI31Document(openApiConfig(version)) as unknown as Record<string, unknown>;
 }

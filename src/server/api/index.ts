@@ -1,0 +1,14 @@
+/**
+ * Every route module of the API. A module declares its routes (zod schemas → validation and docs/openapi.json) next to
+ * its handlers; add a module here and it is served, documented and covered by the route tests.
+ */
+import type { ApiModule } from '../deps.js';
+import * as admin from './admin.js';
+import * as auth from './auth.js';
+import * as meta from './meta.js';
+import * as warehouse from './warehouse.js';
+
+export const API_MODULES: readonly ApiModule[] = [meta, auth, warehouse, admin];
+
+/** All route definitions, for the OpenAPI document and the tests that enumerate routes. */
+export const ALL_ROUTES: readonly { method: string; path: string }[] = API_MODULES.flatMap((m) => Object.values(m.routes));
