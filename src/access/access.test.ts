@@ -77,6 +77,33 @@ describe('access gate', () => {
     await f.wh.run(`DELETE FROM customers WHERE customer_id = 'C7'`);
   });
 
+  it('serves many concurrent requests of several scopes with at most maxOpen connections', async () => {
+    const small = new AccessGate(f.wh, 3);
+    let peak = 0;
+    const logins = ['ray', 'sue', 'mia', 'bob', 'ana', 'ada'];
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => {
+          const login = logins[i % logins.length]!;
+          return small.read(accessFor(login), async (wh) => {
+            peak = Math.max(peak, small.openConnections);
+            const r = await wh.query(`SELECT coalesce(sum(amount), 0) AS s FROM orders WHERE status IS DISTINCT FROM 'cancelled'`);
+            return [login, Number(r.rows[0]?.s)] as const;
+          });
+        }),
+      );
+      for (const [login, revenue] of results) expect(revenue, login).toBe(ORG_EXPECTED[login]!.revenue);
+      expect(peak).toBeLessThanOrEqual(3);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('keeps a connection usable after a failed statement', async () => {
+    await expect(gate.read(accessFor('ray'), (wh) => wh.query(`SELECT no_such_column FROM customers`))).rejects.toThrow();
+    expect(await gate.read(accessFor('ray'), async (wh) => Number((await wh.query(`SELECT count(*) AS n FROM customers`)).rows[0]?.n))).toBe(2);
+  });
+
   it('gives every table of the warehouse a view for a scoped, masked caller', async () => {
     const tables = (await f.wh.query(`SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'`)).rows.map((r) => String(r.table_name));
     const statements = await gate.setupStatements({ ...accessFor('ray'), maskPersonal: true });
