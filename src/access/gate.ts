@@ -91,10 +91,10 @@ export class AccessGate {
 
   private async tables(): Promise<TableInfo[]> {
     const r = await this.raw.query(
-      `SELECT table_name AS t, list(column_name ORDER BY column_index) AS cols FROM duckdb_columns()
+      `SELECT table_name AS t, list(column_name ORDER BY column_index) AS cols, list(data_type ORDER BY column_index) AS types FROM duckdb_columns()
        WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal GROUP BY table_name ORDER BY table_name`,
     );
-    return r.rows.map((row) => ({ name: String(row.t), columns: (row.cols as unknown[]).map(String) }));
+    return r.rows.map((row) => ({ name: String(row.t), columns: (row.cols as unknown[]).map(String), types: (row.types as unknown[]).map(String) }));
   }
 
   private async connection(access: Access): Promise<Warehouse> {
