@@ -87,6 +87,14 @@ describe('reports', () => {
     expect(new Set(provinces)).toEqual(new Set(ORG_EXPECTED[login]!.customers.map((c) => PROVINCE[c])));
   });
 
+  it.each(['ray', 'vic'])('%s: every standard report runs on their view', async (login) => {
+    const list = (await call(login, '/api/reports')).json.reports as { key: string }[];
+    for (const { key } of list) {
+      const r = await call(login, `/api/reports/${key}`, PERIOD);
+      expect(r.status, `${key}: ${JSON.stringify(r.json).slice(0, 300)}`).toBe(200);
+    }
+  });
+
   it('unknown report → 404 unknown_report; bad params → 400', async () => {
     let r = await call('ada', '/api/reports/nope', {});
     expect(r.status).toBe(404);
@@ -213,6 +221,14 @@ describe('POST /api/drill', () => {
     expect((byAmount.rows as Json[]).map((r) => r.order_id)).toEqual(['O8', 'O7', 'O6']);
     const byName = (await call('ada', '/api/drill', { ...all, limit: 2, sort: { key: 'customer_name' } })).json;
     expect((byName.rows as Json[]).map((r) => r.customer_id)).toHaveLength(2);
+  });
+
+  it('ray: order lines behind item revenue, ordered by their natural key (order, line)', async () => {
+    const { status, json } = await call('ray', '/api/drill', { metric: 'item_revenue', ...PERIOD });
+    expect(status).toBe(200);
+    expect(json.source).toBe('order_items');
+    expect((json.rows as Json[]).map((r) => r.order_id)).toEqual(['O1', 'O2', 'O4']);
+    expect(json.sort).toEqual([{ key: 'order_id', desc: false }, { key: 'line_no', desc: false }]);
   });
 
   it('bad input → 400 with code and field; the sort key is never SQL', async () => {
