@@ -104,10 +104,10 @@ describe('reports', () => {
     expect(err(r.json)).toMatchObject({ code: 'invalid_period', field: 'from' });
     r = await call('ada', '/api/reports/sales', { ...PERIOD, by: ['nope'] });
     expect(r.status).toBe(400);
-    expect(err(r.json).code).toBe('unknown_dimension');
+    expect(err(r.json)).toMatchObject({ code: 'unknown_dimension', field: 'by[0]' });
     r = await call('ada', '/api/reports/sales', { ...PERIOD, filters: [{ dimension: "province'; DROP TABLE orders; --", op: 'eq', values: ['x'] }] });
     expect(r.status).toBe(400);
-    expect(err(r.json).code).toBe('unknown_dimension');
+    expect(err(r.json)).toMatchObject({ code: 'unknown_dimension', field: 'filters[0].dimension' });
   });
 
   it('a filter value is bound, not SQL: an injection attempt matches nothing', async () => {
@@ -244,7 +244,7 @@ describe('POST /api/drill', () => {
     expect(err(r.json)).toMatchObject({ code: 'unknown_dimension', field: 'cell.nope' });
     r = await call('ada', '/api/drill', { ...all, metric: 'nope' });
     expect(r.status).toBe(400);
-    expect(err(r.json).code).toBe('unknown_metric');
+    expect(err(r.json)).toMatchObject({ code: 'unknown_metric', field: 'metric' });
     r = await call('ada', '/api/drill', { ...all, cell: { province: "x' OR 1=1 --" } });
     expect(r.status).toBe(200);
     expect(r.json.total).toBe(0);

@@ -213,6 +213,23 @@ function reportInfo(r: ReportDef) {
   };
 }
 
+/**
+ * A report's issues name `<report>.<section>.<query field>`; the parts the caller sent get the request's own names:
+ * a trend section's dimensions[i] are `by[i]`, filters after the section's own are `filters[j]`.
+ */
+function reportField(report: ReportDef, by: readonly string[] | undefined, field: string): string {
+  const m = /^([^.]+)\.([^.]+)\.(.*)$/.exec(field);
+  const section = m ? report.sections.find((s) => s.key === m[2]) : undefined;
+  if (!m || !section) return field;
+  const rest = m[3]!;
+  const dim = /^dimensions\[(\d+)\](.*)$/.exec(rest);
+  if (dim && section.byable && by?.length) return `by[${dim[1]}]${dim[2]}`;
+  const own = section.filters?.length ?? 0;
+  const fil = /^filters\[(\d+)\](.*)$/.exec(rest);
+  if (fil && Number(fil[1]) >= own) return `filters[${Number(fil[1]) - own}]${fil[2]}`;
+  return field;
+}
+
 export function register(app: Api, d: ApiDeps): void {
   app.openapi(routes.overview, async (c) => {
     const who = principalOf(c);
@@ -237,7 +254,9 @@ export function register(app: Api, d: ApiDeps): void {
     checkDays(p.from, p.to);
     const { filters, ...rest } = p;
     const params = { ...rest, ...(filters ? { filters: filters as Filter[] } : {}) };
-    const res = await readAs(d.data, who, (wh) => runReport(wh, d.catalog, report, params));
+    const res = await readAs(d.data, who, (wh) => runReport(wh, d.catalog, report, params)).catch((e: unknown) => {
+      throw e instanceof QueryError ? new QueryError(e.issues.map((x) => ({ ...x, field: reportField(report, params.by, x.field) }))) : e;
+    });
     d.meta.audit({ user: who.user, action: 'report', details: { report: key, from: p.from ?? null, to: p.to ?? null, filters: (p.filters ?? []).map((f) => `${f.dimension} ${f.op}`) } });
     const out = {
       report: report.key,
