@@ -251,3 +251,47 @@ describe('POST /api/drill', () => {
     expect((await f.wh.query('SELECT count(*) AS n FROM orders')).rows[0]?.n).toBe(8);
   });
 });
+
+describe('SQL-injection corpus through every field of these routes', () => {
+  const CORPUS = [
+    "' OR '1'='1",
+    '1; DROP TABLE orders; --',
+    '"; SELECT * FROM customers; --',
+    'revenue) UNION SELECT name FROM customers --',
+    'province" = 1 OR "1',
+    "'; COPY customers TO '/tmp/tm-leak.csv'; --",
+  ];
+
+  it.each(CORPUS)('%s: refused as a name, bound as a value', async (x) => {
+    const base = { metrics: ['revenue'], rows: ['province'], columns: ['month'], ...PERIOD };
+    const refused = [
+      await call('ray', '/api/pivot', { ...base, rows: [x] }),
+      await call('ray', '/api/pivot', { ...base, metrics: [x] }),
+      await call('ray', '/api/pivot', { ...base, sort: [{ key: x }] }),
+      await call('ray', '/api/pivot', { ...base, filters: [{ dimension: x, op: 'eq', values: ['a'] }] }),
+      await call('ray', '/api/drill', { metric: 'revenue', sort: { key: x } }),
+      await call('ray', '/api/drill', { metric: 'revenue', cell: { [x]: 'a' } }),
+      await call('ray', '/api/drill', { metric: x }),
+      await call('ray', '/api/reports/sales', { ...PERIOD, by: [x] }),
+      await call('ray', `/api/reports/${encodeURIComponent(x)}`, PERIOD),
+      await call('ray', '/api/analyses/rfm', { asOf: x }),
+      await call('ray', '/api/analyses/matrix', { aovThreshold: x }),
+    ];
+    for (const r of refused) expect([400, 404], JSON.stringify(r.json)).toContain(r.status);
+    const bound = [
+      await call('ray', '/api/pivot', { ...base, filters: [{ dimension: 'province', op: 'eq', values: [x] }] }),
+      await call('ray', '/api/drill', { metric: 'revenue', cell: { province: x } }),
+      await call('ray', '/api/drill', { metric: 'revenue', filters: [{ dimension: 'channel', op: 'contains', values: [x] }] }),
+      await call('ray', '/api/reports/geography', { ...PERIOD, filters: [{ dimension: 'city', op: 'in', values: [x, '北京市'] }] }),
+    ];
+    for (const r of bound) expect(r.status, JSON.stringify(r.json)).toBe(200);
+    expect(bound[0]!.json.rows).toEqual([]);
+    expect(bound[1]!.json.total).toBe(0);
+    expect(bound[2]!.json.total).toBe(0);
+    // ray's own rows only, even with the value list widened: 北京市 is C1's city (300)
+    const provinces = (bound[3]!.json.sections as { key: string; rows: Json[] }[]).find((s) => s.key === 'provinces')!.rows.filter((r) => r.province);
+    expect(provinces.map((r) => [r.province, r.revenue])).toEqual([['北京市', 300]]);
+    expect(Number((await f.wh.query('SELECT count(*) AS n FROM orders')).rows[0]?.n)).toBe(8);
+    expect(Number((await f.wh.query('SELECT count(*) AS n FROM customers')).rows[0]?.n)).toBe(6);
+  });
+});
