@@ -67,7 +67,7 @@ async function login(app: App, who = 'ada', password = PASSWORD): Promise<{ res:
 /** Every route registered on the app, as "METHOD /path" (middleware entries excluded). */
 function registeredRoutes(app: App): string[] {
   const out = new Set<string>();
-  for (const r of app.routes) if (r.method !== 'ALL') out.add(`${r.method} ${r.path}`);
+  for (const r of app.routes) if (r.method !== 'ALL') out.add(`${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
   return [...out].sort();
 }
 
