@@ -59,7 +59,7 @@ function parsePartHeaders(block: string): PartHeaders {
   if (!disposition || !/:\s*form-data\s*(;|$)/i.test(disposition)) throw new ApiError(400, 'invalid_multipart', 'each part needs a Content-Disposition: form-data header', 'file');
   const param = (key: string) => {
     const m = new RegExp(`;\\s*${key}="((?:[^"\\\\]|\\\\.)*)"`, 'i').exec(disposition) ?? new RegExp(`;\\s*${key}=([^;\\s]+)`, 'i').exec(disposition);
-    return m ? m[1]!.replace(/\\(.)/g, '$1') : undefined;
+    return m ? m[1]!.replace(/\\"/g, '"') : undefined;
   };
   const name = param('name');
   if (name === undefined) throw new ApiError(400, 'invalid_multipart', 'a part has no name in its Content-Disposition header', 'file');
