@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +121,13 @@ describe('imports over the API: upload, job, history, quarantine', () => {
     expect(r.rules.find((x) => x.rule === 'duplicate_row')?.count).toBe(1);
     expect(r.quarantineSample.map((q) => q.line)).toEqual([4, 7]);
     expect(r.quarantineSample[0]!.raw).toContain('无名');
+  });
+
+  it('imports a binary XLSX upload intact (samples/orders.xlsx: counts from samples/README.md)', async () => {
+    // 122 data rows, 120 distinct 订单号, rows 31–32 repeated exactly → 120 loaded + 2 merged, nothing quarantined
+    const j = await importAs(f, 'ada', 'orders.xlsx', new Uint8Array(readFileSync(new URL('../../../samples/orders.xlsx', import.meta.url))), { entity: 'orders' });
+    expect(j.state).toBe('done');
+    expect(j.report).toMatchObject({ format: 'xlsx', rowsRead: 122, loaded: 120, merged: 2, quarantined: 0 });
   });
 
   it('refreshes the saved rule segments afterwards, as the CLI does', () => {
