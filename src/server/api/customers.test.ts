@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INJECTION_CORPUS } from '../../testing/injection.js';
 import { ORG_EXPECTED, orgFixture, type OrgFixture } from '../../testing/org.js';
 
 interface ListBody {
@@ -6,20 +7,6 @@ interface ListBody {
   customers: { id: string; name: string | null; phone: string | null; email: string | null; orders: number; revenue: number; firstOrderAt: string | null; lastOrderAt: string | null; owner: string | null }[];
 }
 
-/** Strings that would change a concatenated statement: quotes, comments, UNION, LIKE wildcards, a lone backslash. */
-export const INJECTION_CORPUS = [
-  `' OR 1=1 --`,
-  `%' UNION SELECT customer_id, name, phone FROM main.customers --`,
-  `\\`,
-  `%_`,
-  `%`,
-  `_`,
-  `'; DROP TABLE customers; --`,
-  `') OR ('1'='1`,
-  `" OR ""="`,
-  `$1`,
-  `*`,
-];
 
 describe('customers API', () => {
   let f: OrgFixture;
