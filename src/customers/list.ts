@@ -11,6 +11,7 @@
  */
 import { MODEL } from '../metrics/model.js';
 import { duckdb } from '../sql/duckdb.js';
+import { bin, col, type Expr } from '../sql/ast.js';
 import { render } from '../sql/render.js';
 import type { Row, SqlValue, Warehouse } from '../warehouse/port.js';
 
@@ -59,11 +60,12 @@ export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
-const derived = (name: string) => render(MODEL.get(name)!.query!, duckdb).sql;
-
-/** The CTEs the list reads: per-customer order history and the latest stored RFM and value-tier results. */
-function ctes(): string {
-  return `WITH customer_stats AS (${derived('customer_stats')}), customer_rfm AS (${derived('customer_rfm')}), customer_tier AS (${derived('customer_tier')})`;
+/** A derived model table; with `only`, restricted to the customers of that CTE before it aggregates. */
+function derived(name: string, only?: string): string {
+  const q = MODEL.get(name)!.query!;
+  if (!only) return render(q, duckdb).sql;
+  const inPage: Expr = { k: 'inSub', e: col('customer_id'), query: { select: [{ expr: col('customer_id'), as: 'customer_id' }], from: { k: 'table', name: only, as: only } } };
+  return render({ ...q, where: q.where ? bin('AND', q.where, inPage) : inPage }, duckdb).sql;
 }
 
 function where(opts: CustomerListOptions, params: SqlValue[]): string {
@@ -77,7 +79,23 @@ function where(opts: CustomerListOptions, params: SqlValue[]): string {
   return conds.length ? `WHERE ${conds.join(' AND ')}` : '';
 }
 
-/** The list's SELECT: one row per customer, columns in export order. */
+const OWN_COLUMNS: ReadonlySet<CustomerSortKey> = new Set(['id', 'name', 'province', 'city']);
+
+const SELECT_LIST = `SELECT c.customer_id, c.name, c.phone, c.email, c.province, c.city, c.owner_employee_id AS owner, e.name AS owner_name, c.kind,
+  c.member_tier, r.segment AS rfm_segment, t.tier AS value_tier,
+  CAST(s.first_order_at AS VARCHAR) AS first_order_at, CAST(s.last_order_at AS VARCHAR) AS last_order_at,
+  CAST(coalesce(s.lifetime_orders, 0) AS INTEGER) AS orders, CAST(coalesce(s.lifetime_revenue, 0) AS DECIMAL(18,2)) AS revenue`;
+
+const JOINS = `LEFT JOIN customer_stats s ON s.customer_id = c.customer_id
+LEFT JOIN customer_rfm r ON r.customer_id = c.customer_id
+LEFT JOIN customer_tier t ON t.customer_id = c.customer_id
+LEFT JOIN employees e ON e.employee_id = c.owner_employee_id`;
+
+/**
+ * The list's SELECT: one row per customer, columns in export order. A page sorted by the customer's own columns is
+ * cut first and only its customers' orders are aggregated (a page of a million customers stays cheap); a sort by
+ * orders, revenue or order dates needs them all.
+ */
 export function customerListSql(opts: CustomerListOptions = {}): BuiltSql {
   const params: SqlValue[] = [];
   const sort = opts.sort ?? { key: 'id', desc: false };
@@ -92,19 +110,14 @@ export function customerListSql(opts: CustomerListOptions = {}): BuiltSql {
     params.push(Math.max(0, Math.floor(opts.offset)));
     page += ` OFFSET $${params.length}`;
   }
-  const sql = `${ctes()}
-SELECT c.customer_id, c.name, c.phone, c.email, c.province, c.city, c.owner_employee_id AS owner, e.name AS owner_name, c.kind,
-  c.member_tier, r.segment AS rfm_segment, t.tier AS value_tier,
-  CAST(s.first_order_at AS VARCHAR) AS first_order_at, CAST(s.last_order_at AS VARCHAR) AS last_order_at,
-  CAST(coalesce(s.lifetime_orders, 0) AS INTEGER) AS orders, CAST(coalesce(s.lifetime_revenue, 0) AS DECIMAL(18,2)) AS revenue
-FROM customers c
-LEFT JOIN customer_stats s ON s.customer_id = c.customer_id
-LEFT JOIN customer_rfm r ON r.customer_id = c.customer_id
-LEFT JOIN customer_tier t ON t.customer_id = c.customer_id
-LEFT JOIN employees e ON e.employee_id = c.owner_employee_id
-${w}
-ORDER BY ${order}${page}`;
-  return { sql, params };
+  const others = `customer_rfm AS (${derived('customer_rfm')}), customer_tier AS (${derived('customer_tier')})`;
+  if (page && OWN_COLUMNS.has(sort.key)) {
+    return {
+      sql: `WITH tm_page AS (SELECT * FROM customers c ${w} ORDER BY ${order}${page}),\ncustomer_stats AS (${derived('customer_stats', 'tm_page')}), ${others}\n${SELECT_LIST}\nFROM tm_page c\n${JOINS}\nORDER BY ${order}`,
+      params,
+    };
+  }
+  return { sql: `WITH customer_stats AS (${derived('customer_stats')}), ${others}\n${SELECT_LIST}\nFROM customers c\n${JOINS}\n${w}\nORDER BY ${order}${page}`, params };
 }
 
 /** How many customers the search matches (and, with consentedOnly, how many of them may be contacted). */
