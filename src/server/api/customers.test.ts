@@ -124,6 +124,15 @@ describe('customers API', () => {
     expect((await f.request('bob', '/api/customers/C5')).status).toBe(404);
   });
 
+  it('binds the profile id: injection strings are ids of no customer (404, never 500)', async () => {
+    for (const s of INJECTION_CORPUS) {
+      const res = await f.request('ada', `/api/customers/${encodeURIComponent(s)}`);
+      expect(res.status, s).toBe(404);
+      expect(await res.json()).toMatchObject({ error: { code: 'unknown_customer' } });
+    }
+    expect((await f.request('ray', `/api/customers/${encodeURIComponent("C3' OR '1'='1")}`)).status).toBe(404);
+  });
+
   it('assembles the 360° profile from every table (the fixture rows of C1)', async () => {
     const res = await f.request('ada', '/api/customers/C1');
     expect(res.status).toBe(200);

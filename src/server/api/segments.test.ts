@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../metrics/catalog/index.js';
 import { defineTag, setTag } from '../../segments/index.js';
+import { INJECTION_CORPUS } from '../../testing/injection.js';
 import { orgFixture, type OrgFixture } from '../../testing/org.js';
 
 interface SegmentBody {
@@ -106,6 +107,14 @@ describe('segments API', () => {
       expect(((await res.json()) as SegmentBody).customers, v).toBe(0);
       expect((await f.request('ada', `/api/segments/inj${i}`, { method: 'DELETE' })).status).toBe(200);
     }
+  });
+
+  it('binds the segment key of a path: injection strings are unknown segments', async () => {
+    for (const s of INJECTION_CORPUS) {
+      const res = await f.request('ray', `/api/segments/${encodeURIComponent(s)}`);
+      expect(res.status, s).toBe(404);
+    }
+    expect(await sizes('ada')).toEqual({ vip: 3, zj: 2 });
   });
 
   it('refreshes a rule segment on new data (admin), not for a scoped role', async () => {
