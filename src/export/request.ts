@@ -15,7 +15,7 @@ import type { Lang } from '../query/format.js';
 import { runQuery } from '../query/run.js';
 import type { Filter, Query } from '../query/types.js';
 import { allReports, runReport } from '../reports/index.js';
-import { membersSql, requireSegment } from '../segments/segments.js';
+import { getSegment, membersSql } from '../segments/segments.js';
 import type { SqlValue, Warehouse } from '../warehouse/port.js';
 import { exportQuery } from './index.js';
 import { writeTablesCsv, writeTablesXlsx, type ResultTable } from './tables.js';
@@ -102,11 +102,7 @@ export async function buildExport(wh: Warehouse, catalog: Catalog, req: ExportRe
       return { file, name: report.key, rows: res.sections.reduce((n, s) => n + s.result.rows.length, 0) };
     }
     case 'segment': {
-      try {
-        await requireSegment(wh, req.segment);
-      } catch {
-        throw new ExportError('unknown_segment', `segment: unknown segment '${req.segment}'`, 'segment', true);
-      }
+      if (!(await getSegment(wh, req.segment))) throw new ExportError('unknown_segment', `segment: unknown segment '${req.segment}'`, 'segment', true);
       const m = membersSql(req.segment);
       const consent = campaign ? ' WHERE c.marketing_consent IS DISTINCT FROM false' : '';
       const sql = `SELECT m.* FROM (${m.sql}) m JOIN customers c ON c.customer_id = m.customer_id${consent} ORDER BY m.customer_id`;
