@@ -7,11 +7,14 @@ import * as admin from './admin.js';
 import * as analyses from './analyses.js';
 import * as analytics from './analytics.js';
 import * as auth from './auth.js';
+import * as customers from './customers.js';
+import * as exports from './exports.js';
 import * as imports from './imports.js';
 import * as meta from './meta.js';
+import * as segments from './segments.js';
 import * as warehouse from './warehouse.js';
 
-export const API_MODULES: readonly ApiModule[] = [meta, auth, warehouse, imports, admin, analytics, analyses];
+export const API_MODULES: readonly ApiModule[] = [meta, auth, warehouse, imports, admin, analytics, analyses, customers, segments, exports];
 
 /** All route definitions, for the OpenAPI document and the tests that enumerate routes. */
 export const ALL_ROUTES: readonly { method: string; path: string }[] = API_MODULES.flatMap((m) => Object.values(m.routes));
