@@ -1,38 +1,45 @@
 import { existsSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../accounts/index.js';
+import { DEFAULT_PERMISSIONS } from '../accounts/roles.js';
 import { fingerprint, tempWarehouse } from '../testing/index.js';
-import { seedOrg } from '../testing/org.js';
+import { ORG_USERS, seedOrg } from '../testing/org.js';
 import type { Warehouse } from '../warehouse/port.js';
 import { checkConsoleAst, checkConsoleSql, consolePolicy, firstKeyword, locate, type ConsoleCode, type ConsolePolicy } from './console.js';
+import { AccessGate } from './gate.js';
+import { accessOf, type Access } from './scope.js';
 
 /**
- * The guard on a real DuckDB parse. The connection stands in for an access-gate connection: every warehouse table has a
- * TEMP VIEW of the same name (here unfiltered; the gate's views filter and mask), which is what makes a name readable.
- * A second warehouse has no views at all, as under the stub gate or for a table the gate does not wrap.
+ * The guard on DuckDB's real parse, on access-gate connections: ana (analyst: all rows, masked) and ray (sales rep:
+ * scoped views, in clear). Each check runs on the connection the statement would run on.
  */
-let wh: Warehouse;
-let bare: Warehouse;
-const cleanups: (() => Promise<void>)[] = [];
-let policy: ConsolePolicy;
+let raw: Warehouse;
+let gate: AccessGate;
+let cleanup: () => Promise<void>;
 
 const X_FILE = '/tmp/tm-console-test-x';
 
+function accessFor(login: string): Access {
+  const u = ORG_USERS.find((x) => x.login === login)!;
+  const user = { userId: 1, displayName: null, employeeId: null, department: null, branch: null, disabled: false, failedAttempts: 0, lockedUntil: null, passwordChangedAt: '', createdAt: '', ...u } as User;
+  return accessOf(user, DEFAULT_PERMISSIONS[u.role]);
+}
+
+const as = <T>(login: string, fn: (wh: Warehouse) => Promise<T>) => gate.read(accessFor(login), fn);
+const check = (sql: string, login = 'ray') => as(login, (wh) => checkConsoleSql(wh, sql));
+
 beforeAll(async () => {
   const t = await tempWarehouse();
-  const b = await tempWarehouse();
-  cleanups.push(t.cleanup, b.cleanup);
-  await seedOrg(t.wh);
-  wh = t.wh;
-  bare = b.wh;
-  const db = String((await wh.query(`SELECT current_database() AS d`)).rows[0]?.d);
-  const tables = (await wh.query(`SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary`)).rows.map((r) => String(r.t));
-  for (const table of tables) await wh.run(`CREATE TEMP VIEW "${table}" AS SELECT * FROM "${db}".main."${table}"`);
-  policy = await consolePolicy(wh);
+  cleanup = t.cleanup;
+  raw = t.wh;
+  await seedOrg(raw);
+  gate = new AccessGate(raw);
   rmSync(X_FILE, { force: true });
 });
 
 afterAll(async () => {
-  for (const c of cleanups) await c();
+  await gate.close();
+  await cleanup();
 });
 
 /** Statements the console must refuse, each with the code it gets. */
@@ -239,51 +246,56 @@ export const ALLOWED: readonly string[] = [
 
 describe('the console guard: refused', () => {
   it.each(REFUSED)('%s → %s', async (sql, code) => {
-    const r = await checkConsoleSql(wh, sql, policy);
+    const r = await check(sql);
     expect(r?.code).toBe(code);
     expect(r?.message).toBeTruthy();
   });
 
   it('names what was refused and where (line, column in characters)', async () => {
-    expect(await checkConsoleSql(wh, `SELECT '张三',\n  x FROM\n   main.customers`, policy)).toMatchObject({
+    expect(await check(`SELECT '张三',\n  x FROM\n   main.customers`)).toMatchObject({
       code: 'sql_table_not_allowed',
       what: 'main.customers',
       line: 3,
       column: 4,
     });
-    const f = await checkConsoleSql(wh, `SELECT * FROM customers WHERE name = current_setting('x')`, policy);
+    const f = await check(`SELECT * FROM customers WHERE name = current_setting('x')`);
     expect(f).toMatchObject({ code: 'sql_function_not_allowed', what: 'current_setting', line: 1, column: 38 });
     expect(f?.message).toMatch(/current_setting \(line 1, column 38\) reads DuckDB settings/);
-    expect(await checkConsoleSql(wh, `SELECT * FROM read_csv('/etc/passwd')`, policy)).toMatchObject({ what: 'read_csv', line: 1, column: 15 });
-    expect(await checkConsoleSql(wh, `SELECT 1; DROP TABLE customers`, policy)).toMatchObject({ code: 'sql_multiple_statements' });
-    expect(await checkConsoleSql(wh, `COPY (SELECT 1) TO '/tmp/x'`, policy)).toMatchObject({ code: 'sql_not_select', what: 'COPY' });
-    expect((await checkConsoleSql(wh, `SELECT * FROM 'x.csv'`, policy))?.message).toMatch(/reading files is not allowed/);
-    expect(await checkConsoleSql(wh, `SELECT *\nFROM customers WHERE ) x`, policy)).toMatchObject({ code: 'sql_syntax', line: 2, column: 22 });
+    expect(await check(`SELECT * FROM read_csv('/etc/passwd')`)).toMatchObject({ what: 'read_csv', line: 1, column: 15 });
+    expect(await check(`SELECT 1; DROP TABLE customers`)).toMatchObject({ code: 'sql_multiple_statements' });
+    expect(await check(`COPY (SELECT 1) TO '/tmp/x'`)).toMatchObject({ code: 'sql_not_select', what: 'COPY' });
+    expect((await check(`SELECT * FROM 'x.csv'`))?.message).toMatch(/reading files is not allowed/);
+    expect(await check(`SELECT *\nFROM customers WHERE ) x`)).toMatchObject({ code: 'sql_syntax', line: 2, column: 22 });
   });
 
   it('checking runs nothing: no file written, nothing attached, the warehouse unchanged', async () => {
-    const before = await fingerprint(wh);
-    for (const [sql] of REFUSED) await checkConsoleSql(wh, sql, policy);
+    const before = await fingerprint(raw);
+    for (const [sql] of REFUSED) await check(sql);
     expect(existsSync(X_FILE)).toBe(false);
-    expect(await fingerprint(wh)).toEqual(before);
-    const dbs = (await wh.query(`SELECT database_name AS d FROM duckdb_databases() WHERE NOT internal ORDER BY 1`)).rows.map((r) => r.d);
+    expect(await fingerprint(raw)).toEqual(before);
+    const dbs = (await raw.query(`SELECT database_name AS d FROM duckdb_databases() WHERE NOT internal ORDER BY 1`)).rows.map((r) => r.d);
     expect(dbs).toEqual(['wh']);
   });
 
-  it('a connection without the views (the stub gate, or a table the gate does not wrap) reads no table at all', async () => {
-    const r = await checkConsoleSql(bare, `SELECT * FROM customers`);
-    expect(r).toMatchObject({ code: 'sql_table_not_allowed', what: 'customers' });
-    expect(r?.message).toMatch(/no tables on this connection/);
+  it("the gate's own helpers are not warehouse tables", async () => {
+    expect(await check(`SELECT * FROM tm_scope_employees`)).toMatchObject({ code: 'sql_table_not_allowed', what: 'tm_scope_employees' });
+    expect(await check(`SELECT * FROM tm_scope_root`)).toMatchObject({ code: 'sql_table_not_allowed', what: 'tm_scope_root' });
+    expect(await check(`SELECT tm_mask_name('x') AS n`)).toBeUndefined(); // the masks are harmless functions
   });
 });
 
 describe('the console guard: allowed', () => {
   it.each(ALLOWED)('%s', async (sql) => {
-    expect(await checkConsoleSql(wh, sql, policy)).toBeUndefined();
-    await expect(wh.query(sql)).resolves.toBeDefined();
+    for (const login of ['ray', 'ana']) {
+      await as(login, async (wh) => {
+        expect(await checkConsoleSql(wh, sql)).toBeUndefined();
+        await expect(wh.query(sql)).resolves.toBeDefined();
+      });
+    }
   });
 
-  it('the policy: the views that stand for warehouse tables, the loaded functions and types', () => {
+  it('the policy: the warehouse tables, the loaded functions and types', async () => {
+    const policy = await as('ana', (wh) => consolePolicy(wh));
     expect([...policy.tables].sort()).toEqual(expect.arrayContaining(['customers', 'orders', 'order_items', 'tm_rfm', 'tm_segments']));
     expect(policy.functions.has('sum')).toBe(true);
     expect(policy.functions.has('read_csv')).toBe(false); // a table function

@@ -3,7 +3,7 @@
  * `tidemark sql` the console cannot lean on a READ_ONLY connection with external access off. Instead a statement runs
  * only if DuckDB's own parser (`json_serialize_sql`, which only parses) turns it into exactly one SELECT, and a walk of
  * that syntax tree finds nothing that reaches past the caller's views:
- * - tables: unqualified names of the caller's views (the warehouse tables on a gate connection) or of CTEs in scope;
+ * - tables: unqualified names of warehouse tables (on a gate connection: the caller's views) or of CTEs in scope;
  *   `main.customers`, `"db".main.customers`, `information_schema.tables`, `FROM 'file.csv'` are refused;
  * - table functions: only range, generate_series and unnest (read_csv, glob, query, duckdb_settings… are refused);
  * - scalar functions: known to the connection (a function of an extension that is not loaded would autoload it) and
@@ -35,7 +35,7 @@ export interface ConsoleRefusal {
 }
 
 export interface ConsolePolicy {
-  /** Tables a statement may name, lower case: the caller's views. */
+  /** Tables a statement may name, lower case: the warehouse's tables (the caller's views on a gate connection). */
   readonly tables: ReadonlySet<string>;
   /** Scalar, aggregate and macro functions known to the connection, lower case. */
   readonly functions: ReadonlySet<string>;
@@ -340,16 +340,14 @@ export async function parseSql(wh: Warehouse, sql: string): Promise<unknown> {
 }
 
 /**
- * What a statement on this connection may use. Tables: the temporary views (the access gate's scoped, masked views)
- * that stand for a warehouse table; a warehouse table without such a view is not readable from the console.
+ * What a statement on this connection may use. Tables: the warehouse's own (its main schema), by plain name, which on
+ * a gate connection resolves to the caller's view where the gate made one (scope or masks) and to the table where the
+ * caller may read it whole; the gate's helpers (tm_scope_root, tm_scope_employees) are not warehouse tables.
  */
 export async function consolePolicy(wh: Warehouse): Promise<ConsolePolicy> {
   const names = async (sql: string) => new Set((await wh.query(sql)).rows.map((r) => String(r.n)));
   return {
-    tables: await names(
-      `SELECT DISTINCT lower(view_name) AS n FROM duckdb_views() WHERE temporary
-       AND lower(view_name) IN (SELECT lower(table_name) FROM duckdb_tables() WHERE NOT temporary)`,
-    ),
+    tables: await names(`SELECT DISTINCT lower(table_name) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary`),
     functions: await names(`SELECT DISTINCT lower(function_name) AS n FROM duckdb_functions() WHERE function_type IN ('scalar', 'aggregate', 'macro')`),
     types: await names(`SELECT DISTINCT lower(type_name) AS n FROM duckdb_types()`),
   };
