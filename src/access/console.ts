@@ -22,7 +22,8 @@ export type ConsoleCode =
   | 'sql_table_not_allowed'
   | 'sql_function_not_allowed'
   | 'sql_type_not_allowed'
-  | 'sql_construct_not_allowed';
+  | 'sql_construct_not_allowed'
+  | 'sql_duplicate_columns';
 
 export interface ConsoleRefusal {
   readonly code: ConsoleCode;
@@ -339,22 +340,102 @@ export async function parseSql(wh: Warehouse, sql: string): Promise<unknown> {
   return typeof raw === 'string' ? JSON.parse(raw) : raw;
 }
 
+const FUNCTION_TYPES = `function_type IN ('scalar', 'aggregate', 'macro')`;
+/** Built-in function names per database file: listing them takes DuckDB about 40 ms, and they only grow (extensions). */
+const builtins = new Map<string, Promise<ReadonlySet<string>>>();
+
+async function names(wh: Warehouse, sql: string): Promise<Set<string>> {
+  return new Set((await wh.query(sql)).rows.map((r) => String(r.n)));
+}
+
 /**
  * What a statement on this connection may use. Tables: the warehouse's own (its main schema), by plain name, which on
  * a gate connection resolves to the caller's view where the gate made one (scope or masks) and to the table where the
  * caller may read it whole; the gate's helpers (tm_scope_root, tm_scope_employees) are not warehouse tables.
+ * Functions: the built-in ones (cached); {@link checkConsoleSql} looks again, temporary macros included, before it
+ * refuses a name as unknown.
  */
-export async function consolePolicy(wh: Warehouse): Promise<ConsolePolicy> {
-  const names = async (sql: string) => new Set((await wh.query(sql)).rows.map((r) => String(r.n)));
+export async function consolePolicy(wh: Warehouse, opts: { allFunctions?: boolean } = {}): Promise<ConsolePolicy> {
+  let functions: ReadonlySet<string>;
+  if (opts.allFunctions) {
+    functions = await names(wh, `SELECT DISTINCT lower(function_name) AS n FROM duckdb_functions() WHERE ${FUNCTION_TYPES}`);
+  } else {
+    const cached = builtins.get(wh.path) ?? names(wh, `SELECT DISTINCT lower(function_name) AS n FROM duckdb_functions() WHERE database_name = 'system' AND ${FUNCTION_TYPES}`);
+    builtins.set(wh.path, cached);
+    functions = await cached.catch((e: unknown) => {
+      builtins.delete(wh.path);
+      throw e;
+    });
+  }
   return {
-    tables: await names(`SELECT DISTINCT lower(table_name) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary`),
-    functions: await names(`SELECT DISTINCT lower(function_name) AS n FROM duckdb_functions() WHERE function_type IN ('scalar', 'aggregate', 'macro')`),
-    types: await names(`SELECT DISTINCT lower(type_name) AS n FROM duckdb_types()`),
+    tables: await names(wh, `SELECT DISTINCT lower(table_name) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary`),
+    functions,
+    types: await names(wh, `SELECT DISTINCT lower(type_name) AS n FROM duckdb_types()`),
   };
 }
 
 /** Parses `sql` on `wh` and checks it; undefined when it may run there. */
 export async function checkConsoleSql(wh: Warehouse, sql: string, policy?: ConsolePolicy): Promise<ConsoleRefusal | undefined> {
   if (sql.trim() === '') return { code: 'sql_empty', message: 'no SQL statement given' };
-  return checkConsoleAst(sql, await parseSql(wh, sql), policy ?? (await consolePolicy(wh)));
+  const parsed = await parseSql(wh, sql);
+  const p = policy ?? (await consolePolicy(wh));
+  const r = checkConsoleAst(sql, parsed, p);
+  const unknownFunction = r?.code === 'sql_function_not_allowed' && r.what !== undefined && !p.functions.has(r.what) && !FUNCTIONS_REFUSED.has(r.what);
+  if (!unknownFunction) return r;
+  return checkConsoleAst(sql, parsed, { ...p, functions: (await consolePolicy(wh, { allFunctions: true })).functions });
+}
+
+export interface ConsoleResult {
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+  readonly rows: Record<string, unknown>[];
+  /** More rows were there than returned: the row cap, or the time budget, was reached. */
+  readonly truncated: boolean;
+}
+
+export interface ConsoleRunOptions {
+  /** Rows returned at most; reading stops at the next one. */
+  readonly limit: number;
+  /** Reading stops once this many ms have passed (checked between batches of rows). */
+  readonly budgetMs: number;
+  readonly now?: () => number;
+}
+
+/**
+ * Checks `sql` on `wh` and runs it when allowed: the statement's columns (from DESCRIBE of the same text, itself
+ * checked), then rows streamed until `limit` or `budgetMs`. DuckDB has no statement timeout, so a statement whose
+ * first rows take long (a large sort or join) is not stopped; the caps bound what is read and returned.
+ */
+export async function runConsoleSql(wh: Warehouse, sql: string, opts: ConsoleRunOptions): Promise<{ refusal: ConsoleRefusal } | { result: ConsoleResult }> {
+  const now = opts.now ?? Date.now;
+  const start = now();
+  const policy = await consolePolicy(wh);
+  const refusal = await checkConsoleSql(wh, sql, policy);
+  if (refusal) return { refusal };
+  let columns: ConsoleResult['columns'] | undefined;
+  const describe = `DESCRIBE ${sql}`;
+  if (!(await checkConsoleSql(wh, describe, policy))) {
+    columns = await wh.query(describe).then(
+      (r) => r.rows.map((row) => ({ name: String(row.column_name), type: String(row.column_type) })),
+      () => undefined,
+    );
+  }
+  const dup = columns?.map((c) => c.name).filter((n, i, all) => all.indexOf(n) !== i) ?? [];
+  if (dup.length) {
+    return { refusal: { code: 'sql_duplicate_columns', message: `the result has more than one column named ${[...new Set(dup)].map((d) => `'${d}'`).join(', ')}; give each an alias (… AS name)` } };
+  }
+  const rows: Record<string, unknown>[] = [];
+  let truncated = false;
+  for await (const batch of wh.stream(sql)) {
+    if (!columns && batch[0]) columns = Object.keys(batch[0]).map((name) => ({ name, type: 'UNKNOWN' }));
+    for (const row of batch) {
+      if (rows.length < opts.limit) rows.push(row);
+      else truncated = true;
+    }
+    if (truncated) break;
+    if (now() - start > opts.budgetMs) {
+      truncated = true;
+      break;
+    }
+  }
+  return { result: { columns: columns ?? [], rows, truncated } };
 }
