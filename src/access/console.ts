@@ -227,8 +227,10 @@ class Walker {
         }
         break;
       case 'RECURSIVE_CTE_NODE':
-        scope = new Set([...scope, str(n.cte_name).toLowerCase()]);
-        break;
+        // Only the recursive term sees the CTE: in the first term DuckDB resolves the name in the catalog.
+        this.walk(n.right, new Set([...scope, str(n.cte_name).toLowerCase()]));
+        this.children(n, scope, new Set(['right', 'cte_map']));
+        return;
       default:
         if (/_TYPE_INFO$/.test(type)) {
           if (type === 'UNBOUND_TYPE_INFO' || type === 'USER_TYPE_INFO') this.typeName(n);
