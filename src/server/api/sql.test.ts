@@ -40,6 +40,7 @@ describe('POST /api/sql: permission', () => {
       const r = await refused(login, 'SELECT 1 AS one');
       expect(r).toMatchObject({ status: 403, code: 'forbidden' });
     }
+    expect(f.meta.auditLog(1)[0]).toMatchObject({ login: 'vic', action: 'sql', details: { sql: 'SELECT 1 AS one', refused: true, code: 'forbidden' } });
   });
 });
 

@@ -6,7 +6,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { runConsoleSql, type ConsoleRefusal, type ConsoleResult } from '../../access/console.js';
 import { isDuckDbInputError, oneLine } from '../../cli/output.js';
-import { requirePermission } from '../auth.js';
+import { principalOf, requirePermission } from '../auth.js';
 import { readAs } from '../data.js';
 import type { Api, ApiDeps } from '../deps.js';
 import { ApiError, errorResponses } from '../errors.js';
@@ -53,12 +53,18 @@ type Outcome = { refusal: ConsoleRefusal } | { result: ConsoleResult };
 
 export function register(app: Api, d: ApiDeps): void {
   app.openapi(routes.sql, async (c) => {
-    const who = requirePermission(c, 'run_sql');
+    const who = principalOf(c);
     const { sql, limit } = c.req.valid('json');
     const cap = limit ?? SQL_DEFAULT_LIMIT;
     const started = Date.now();
     const audit = (details: Record<string, unknown>) =>
       d.meta.audit({ user: who.user, action: 'sql', details: { sql: sql.length > AUDIT_SQL_CHARS ? `${sql.slice(0, AUDIT_SQL_CHARS)}…` : sql, ...details } });
+    try {
+      requirePermission(c, 'run_sql');
+    } catch (e) {
+      audit({ refused: true, code: 'forbidden', reason: `role ${who.user.role} lacks run_sql` });
+      throw e;
+    }
     let out: Outcome;
     try {
       out = await readAs(d.data, who, (wh) => runConsoleSql(wh, sql, { limit: cap, budgetMs: SQL_BUDGET_MS }));
