@@ -9,7 +9,7 @@ import { orgFixture, type OrgFixture } from '../../testing/org.js';
  * is just a value that matches nothing. The warehouse is unchanged afterwards.
  * Figures by hand from src/testing/org.ts: revenue 2,150 over all rows (ada), 350 for ray (C1, C2).
  */
-export const INJECTIONS: readonly string[] = [
+const INJECTIONS: readonly string[] = [
   `' OR '1'='1`,
   `' OR 1=1 --`,
   `1; DROP TABLE orders; --`,
