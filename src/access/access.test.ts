@@ -115,6 +115,17 @@ describe('access gate', () => {
     expect(await gate.read(accessFor('ray'), async (wh) => Number((await wh.query(`SELECT count(*) AS n FROM customers`)).rows[0]?.n))).toBe(2);
   });
 
+  it('remakes a pooled connection when a table is added, so the new table is never read raw', async () => {
+    const count = () => gate.read(accessFor('ray'), async (wh) => Number((await wh.query(`SELECT count(*) AS n FROM tm_late`)).rows[0]?.n));
+    await gate.read(accessFor('ray'), (wh) => wh.query(`SELECT 1`));
+    await f.wh.run(`CREATE TABLE tm_late AS SELECT 'C4' AS customer_id UNION ALL SELECT 'C1'`);
+    try {
+      expect(await count()).toBe(1);
+    } finally {
+      await f.wh.run(`DROP TABLE tm_late`);
+    }
+  });
+
   it('gives every table of the warehouse a view for a scoped, masked caller', async () => {
     const tables = (await f.wh.query(`SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'`)).rows.map((r) => String(r.table_name));
     const statements = await gate.setupStatements({ ...accessFor('ray'), maskPersonal: true });

@@ -41,11 +41,29 @@ class ReadConnection implements Warehouse {
   }
 }
 
+async function tables(via: Warehouse): Promise<TableInfo[]> {
+  const r = await via.query(
+    `SELECT table_name AS t, list(column_name ORDER BY column_index) AS cols, list(data_type ORDER BY column_index) AS types FROM duckdb_columns()
+     WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal GROUP BY table_name ORDER BY table_name`,
+  );
+  return r.rows.map((row) => ({ name: String(row.t), columns: (row.cols as unknown[]).map(String), types: (row.types as unknown[]).map(String) }));
+}
+
+async function tableShape(via: Warehouse): Promise<string> {
+  const r = await via.query(
+    `SELECT count(*) || ':' || coalesce(string_agg(table_name || '.' || column_name, ',' ORDER BY table_name, column_name), '') AS s
+     FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main'`,
+  );
+  return String(r.rows[0]?.s);
+}
+
 export class AccessGate {
   /** Idle connections per key, least recently used first (Map keeps insertion order; a key is re-inserted on use). */
   private readonly idle = new Map<string, Warehouse[]>();
   private readonly open = new Set<Warehouse>();
   private readonly waiters: (() => void)[] = [];
+  /** The warehouse's tables and columns when each connection made its views. */
+  private readonly shapes = new Map<Warehouse, string>();
   private catalog: Promise<string> | undefined;
   private closed = false;
 
@@ -72,8 +90,8 @@ export class AccessGate {
   }
 
   /** The statements a connection for `access` runs first (for tests and docs). */
-  async setupStatements(access: Access): Promise<string[]> {
-    return viewStatements(access, await this.catalogName(), await this.tables());
+  async setupStatements(access: Access, via: Warehouse = this.raw): Promise<string[]> {
+    return viewStatements(access, await this.catalogName(via), await tables(via));
   }
 
   async close(): Promise<void> {
@@ -84,25 +102,19 @@ export class AccessGate {
     for (const w of this.waiters.splice(0)) w();
   }
 
-  private catalogName(): Promise<string> {
-    this.catalog ??= this.raw.query(`SELECT current_database() AS db`).then((r) => String(r.rows[0]?.db));
+  private catalogName(via: Warehouse): Promise<string> {
+    this.catalog ??= via.query(`SELECT current_database() AS db`).then((r) => String(r.rows[0]?.db));
     return this.catalog;
-  }
-
-  private async tables(): Promise<TableInfo[]> {
-    const r = await this.raw.query(
-      `SELECT table_name AS t, list(column_name ORDER BY column_index) AS cols, list(data_type ORDER BY column_index) AS types FROM duckdb_columns()
-       WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal GROUP BY table_name ORDER BY table_name`,
-    );
-    return r.rows.map((row) => ({ name: String(row.t), columns: (row.cols as unknown[]).map(String), types: (row.types as unknown[]).map(String) }));
   }
 
   private async connection(access: Access): Promise<Warehouse> {
     if (!this.raw.connect) throw new WarehouseError('this warehouse cannot open a second connection for the access gate');
+    // Metadata is read on the new connection: the raw one may be inside an import's transaction.
     const conn = await this.raw.connect();
     try {
       for (const sql of MASK_MACROS_SQL) await conn.run(sql);
-      const statements = await this.setupStatements(access);
+      this.shapes.set(conn, await tableShape(conn));
+      const statements = await this.setupStatements(access, conn);
       await conn.run(statements[0] ?? 'SELECT 1');
       for (const [kind, id] of scopeRoots(access)) await conn.run(`INSERT INTO tm_scope_root VALUES ($1, $2)`, [kind, id]);
       for (const sql of statements.slice(1)) await conn.run(sql);
@@ -118,7 +130,14 @@ export class AccessGate {
       if (this.closed) throw new WarehouseError('the server is shutting down');
       const mine = this.idle.get(key);
       const reuse = mine?.pop();
-      if (reuse) return reuse;
+      if (reuse) {
+        // A table or column added since the views were made would otherwise be read raw on this connection.
+        if ((await tableShape(reuse)) === this.shapes.get(reuse)) return reuse;
+        this.open.delete(reuse);
+        this.shapes.delete(reuse);
+        await reuse.close().catch(() => undefined);
+        continue;
+      }
       let victim: Warehouse | undefined;
       if (this.open.size >= this.maxOpen) {
         victim = this.oldestIdle();
@@ -127,6 +146,7 @@ export class AccessGate {
           continue;
         }
         this.open.delete(victim);
+        this.shapes.delete(victim);
       }
       // Reserved before any await, so concurrent checkouts count it.
       const placeholder = this.reserve();
@@ -172,6 +192,7 @@ export class AccessGate {
       this.idle.set(key, list);
     } else {
       this.open.delete(conn);
+      this.shapes.delete(conn);
       await conn.close().catch(() => undefined);
     }
     this.waiters.shift()?.();
