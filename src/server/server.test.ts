@@ -81,7 +81,7 @@ describe('HTTP API: access control', () => {
   });
 
   it('registers exactly the routes of the OpenAPI definitions', () => {
-    const declared = ALL_ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort();
+    const declared = ALL_ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path.replace(/\{(\w+)\}/g, ':$1')}`).sort(); // OpenAPI {id} is Hono's :id
     expect(registeredRoutes(f.app)).toEqual(declared);
     expect(registeredRoutes(f.app).length).toBeGreaterThanOrEqual(9);
   });

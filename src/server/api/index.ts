@@ -6,9 +6,10 @@ import type { ApiModule } from '../deps.js';
 import * as admin from './admin.js';
 import * as auth from './auth.js';
 import * as meta from './meta.js';
+import * as users from './users.js';
 import * as warehouse from './warehouse.js';
 
-export const API_MODULES: readonly ApiModule[] = [meta, auth, warehouse, admin];
+export const API_MODULES: readonly ApiModule[] = [meta, auth, warehouse, admin, users];
 
 /** All route definitions, for the OpenAPI document and the tests that enumerate routes. */
 export const ALL_ROUTES: readonly { method: string; path: string }[] = API_MODULES.flatMap((m) => Object.values(m.routes));
