@@ -33,7 +33,7 @@ export function maskText(s: string): string {
 
 /** SQL text: every quoted literal is masked whole, then free-text rules apply to the rest. */
 export function maskSql(s: string): string {
-  return maskText(s.replace(/'((?:[^']|'')*)'/g, (_m, body: string) => `'${body === '' ? '' : maskValue(body.replace(/''/g, "'"))}'`));
+  return maskText(s.replace(/'((?:[^']|'')*)'/g, (_m, body: string) => `'${body === '' ? '' : maskValue(body.replace(/''/g, "'")).replace(/'/g, "''")}'`));
 }
 
 function walk(v: unknown, key: string | undefined, personal: boolean): unknown {
