@@ -6,6 +6,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { AccessGate } from '../access/index.js';
 import { MetaStore, metaPathOf, type AuthPolicy } from '../accounts/index.js';
 import type { Catalog } from '../metrics/types.js';
 import { openWarehouse } from '../warehouse/duckdb.js';
@@ -32,8 +33,10 @@ export interface RunningServer {
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const warehouse = await openWarehouse({ path: opts.dbPath });
   const meta = MetaStore.open(metaPathOf(warehouse.path));
+  const gate = new AccessGate(warehouse);
   const app = createApp({
     warehouse,
+    gate,
     meta,
     catalog: opts.catalog,
     ...(opts.secureCookies !== undefined ? { secureCookies: opts.secureCookies } : {}),
@@ -48,6 +51,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     });
   } catch (e) {
     meta.close();
+    await gate.close();
     await warehouse.close();
     throw e;
   }
@@ -66,6 +70,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(serverFile, { force: true });
       meta.close();
+      await gate.close();
       await warehouse.close();
     },
   };

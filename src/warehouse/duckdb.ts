@@ -52,7 +52,12 @@ class DuckDBWarehouse implements Warehouse {
     readonly readOnly: boolean,
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    private readonly ownsInstance = true,
   ) {}
+
+  async connect(): Promise<Warehouse> {
+    return new DuckDBWarehouse(this.path, this.readOnly, this.instance, await this.instance.connect(), false);
+  }
 
   async query(sql: string, params?: readonly SqlValue[]): Promise<QueryResult> {
     const reader = await this.conn.runAndReadAll(sql, bind(params));
@@ -128,7 +133,7 @@ class DuckDBWarehouse implements Warehouse {
 
   async close(): Promise<void> {
     this.conn.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The warehouse port: the one path through which Tidemark reads and writes customer data.
  * Values are always bound as parameters; identifiers come from the schema definition.
- * Later, row scopes and PII masking wrap this port, so nothing may talk to DuckDB around it.
+ * The API reads through src/access's gate, which hands out connections whose tables are scoped, masked views.
  */
 export type SqlValue = string | number | boolean | bigint | null;
 export type Row = Record<string, unknown>;
@@ -28,6 +28,8 @@ export interface Warehouse {
   append(table: string, rows: readonly (readonly SqlValue[])[]): Promise<void>;
   /** Registers a JS scalar function VARCHAR → VARCHAR on this connection (NULL in, NULL out), e.g. OpenCC for cleaning. */
   registerFunction?(name: string, fn: (s: string | null) => string | null): void;
+  /** A second connection to the same database (same process, same transactions rules); closing it leaves this one open. */
+  connect?(): Promise<Warehouse>;
   /** Runs fn inside one transaction: all of it is committed, or none. */
   transaction<T>(fn: (tx: Warehouse) => Promise<T>): Promise<T>;
   close(): Promise<void>;
