@@ -319,6 +319,33 @@ describe('admin API: roles', () => {
   });
 });
 
+describe('admin API: changes reach the data path on the next request', () => {
+  let f: OrgFixture;
+  beforeAll(async () => {
+    f = await orgFixture();
+  });
+  afterAll(async () => {
+    await f.cleanup();
+  });
+
+  const revenueOf = async (login: string) => {
+    const res = await f.request(login, '/api/query', { body: { metrics: ['revenue'] } });
+    expect(res.status, login).toBe(200);
+    return Number((await body<{ rows: { revenue: unknown }[] }>(res)).rows[0]?.revenue ?? 0);
+  };
+
+  it('moving a user in the organisation changes the rows they see (ORG_EXPECTED by hand)', async () => {
+    expect(await revenueOf('bob')).toBe(1050); // branch B1: C1–C4
+    await f.request('ada', '/api/users/bob', { method: 'PATCH', body: { branch: null, department: 'D2' } });
+    expect(await revenueOf('bob')).toBe(400); // department D2 = employee E3: C4
+    expect(await revenueOf('ray')).toBe(350); // E1: C1 300 + C2 50
+    await f.request('ada', '/api/users/ray', { method: 'PATCH', body: { employeeId: 'E3' } });
+    expect(await revenueOf('ray')).toBe(400); // E3: C4
+    await f.request('ada', '/api/users/ray', { method: 'PATCH', body: { employeeId: null } });
+    expect(await revenueOf('ray')).toBe(0); // a rep without an employee id sees nothing
+  });
+});
+
 describe('admin API: the audit log', () => {
   let f: OrgFixture;
   beforeAll(async () => {
