@@ -6,6 +6,29 @@ import { mask, type MaskKind } from '../access/index.js';
 import type { AuditEntry } from '../accounts/index.js';
 import type { ResultTable } from '../export/tables.js';
 
+/** An audit time bound as written by a user: a date (a UTC day) or an ISO instant with its zone. */
+export const AUDIT_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+export class AuditRangeError extends Error {
+  override readonly name = 'AuditRangeError';
+  constructor(
+    message: string,
+    readonly field: 'from' | 'to',
+  ) {
+    super(message);
+  }
+}
+
+/** A bound as an ISO instant for the store: a day means the UTC day, so `to` (inclusive) is the start of the next one. */
+export function auditBound(s: string | undefined, field: 'from' | 'to'): string | undefined {
+  if (s === undefined) return undefined;
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(s);
+  const t = AUDIT_INSTANT.test(s) ? Date.parse(day ? `${s}T00:00:00Z` : s) : Number.NaN;
+  const back = day && !Number.isNaN(t) ? new Date(t).toISOString().slice(0, 10) : s; // 2026-02-30 parses as 2026-03-02
+  if (Number.isNaN(t) || back !== s) throw new AuditRangeError(`${field}: not a date YYYY-MM-DD or an ISO instant with its zone: ${s}`, field);
+  return new Date(day && field === 'to' ? t + 86_400_000 : t).toISOString();
+}
+
 /** Keys whose string values are customer data whole: filter values, searches, names, contact details. */
 const PERSONAL_KEYS = new Set(['values', 'value', 'search', 'q', 'name_like', 'customerName', 'phone', 'mobile', 'email', 'idNumber', 'id_number', 'externalId', 'external_id']);
 /** Keys holding SQL text, whose quoted literals are masked. */

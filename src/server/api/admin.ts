@@ -1,15 +1,13 @@
 /** Administration: the audit log, filtered, as JSON or a CSV export. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { auditTable, maskAuditEntry } from '../../audit/index.js';
+import { AUDIT_INSTANT, auditBound, AuditRangeError, auditTable, maskAuditEntry } from '../../audit/index.js';
 import { tablesCsv } from '../../export/tables.js';
 import { requirePermission } from '../auth.js';
 import type { Api, ApiDeps } from '../deps.js';
 import { ApiError, errorResponses } from '../errors.js';
 import { AuditEntrySchema, json, SECURED } from '../schemas.js';
 
-const INSTANT = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, 'a date YYYY-MM-DD (a UTC day) or an ISO instant with its zone');
+const INSTANT = z.string().regex(AUDIT_INSTANT, 'a date YYYY-MM-DD (a UTC day) or an ISO instant with its zone');
 
 const AuditQuery = z.object({
   action: z.string().min(1).max(64).optional().openapi({ description: 'e.g. login_failed, user_updated, role_changed, query' }),
@@ -42,13 +40,13 @@ export const routes = {
   }),
 } as const;
 
-/** A day means the UTC day: from its start, to the start of the next one. */
 function bound(s: string | undefined, field: 'from' | 'to'): string | undefined {
-  if (s === undefined) return undefined;
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(s);
-  const t = Date.parse(day ? `${s}T00:00:00Z` : s);
-  if (Number.isNaN(t)) throw new ApiError(400, 'invalid_date', `${field}: not a real date: ${s}`, field);
-  return new Date(day && field === 'to' ? t + 86_400_000 : t).toISOString();
+  try {
+    return auditBound(s, field);
+  } catch (e) {
+    if (e instanceof AuditRangeError) throw new ApiError(400, 'invalid_date', e.message, field);
+    throw e;
+  }
 }
 
 export function register(app: Api, d: ApiDeps): void {
