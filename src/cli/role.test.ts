@@ -100,14 +100,34 @@ describe('tidemark role', () => {
   });
 });
 
+describe('tidemark user set', () => {
+  it('changes role and org position (empty clears), audited before → after; the last admin keeps the role', () => {
+    const r = tidemark('user', 'set', 'ray', '--role', 'manager', '--department', 'D1', '--employee-id', '', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ login: 'ray', role: 'manager', employeeId: null, department: 'D1' });
+    expect(withMeta((m) => m.queryAudit({ action: 'user_updated', limit: 1 }).entries[0]!.details)).toEqual({
+      login: 'ray',
+      before: { role: 'sales_rep', employeeId: 'E1', department: null },
+      after: { role: 'manager', employeeId: null, department: 'D1' },
+    });
+    const last = tidemark('user', 'set', 'root', '--role', 'viewer');
+    expect(last.code).toBe(2);
+    expect(last.stderr).toBe('tidemark: root is the last enabled admin; make another user admin first\n');
+    expect(tidemark('user', 'set', 'ray').code).toBe(2); // nothing to change
+    const nobody = tidemark('user', 'set', 'nobody', '--role', 'viewer');
+    expect(nobody.code).toBe(2);
+    expect(nobody.stderr).toBe("tidemark: no user 'nobody'; see tidemark user list\n");
+  });
+});
+
 describe('tidemark audit', () => {
   it('filters by action and login, pages, and refuses bad dates (exit 2)', () => {
     const all = JSON.parse(tidemark('audit', '--json').stdout) as { entries: { action: string }[]; total: number };
-    // So far, newest first: user_disabled (ray), role_changed ×3 (sales_rep, manager, manager reset).
-    expect(all.entries.map((e) => e.action)).toEqual(['user_disabled', 'role_changed', 'role_changed', 'role_changed']);
-    expect(all.total).toBe(4);
+    // So far, newest first: ray's role and position changed, ray disabled, role_changed ×3 (sales_rep, manager, manager reset).
+    expect(all.entries.map((e) => e.action)).toEqual(['user_updated', 'user_disabled', 'role_changed', 'role_changed', 'role_changed']);
+    expect(all.total).toBe(5);
     expect(JSON.parse(tidemark('audit', '--action', 'role_changed', '--limit', '1', '--offset', '1').stdout)).toMatchObject({ total: 3, limit: 1, offset: 1, entries: [{ details: { role: 'manager', after: ['export'] } }] });
-    expect(JSON.parse(tidemark('audit', '--login', 'ray').stdout).entries.map((e: { action: string }) => e.action)).toEqual(['user_disabled']);
+    expect(JSON.parse(tidemark('audit', '--login', 'ray').stdout).entries.map((e: { action: string }) => e.action)).toEqual(['user_updated', 'user_disabled']);
     expect(JSON.parse(tidemark('audit', '--from', '2999-01-01').stdout).total).toBe(0);
     const bad = tidemark('audit', '--to', '2026-02-30');
     expect(bad.code).toBe(2);

@@ -1,6 +1,6 @@
-/** `tidemark user add|list|disable|enable|reset-password|token`: accounts in the metadata store next to the warehouse. */
+/** `tidemark user add|list|set|disable|enable|reset-password|token`: accounts in the metadata store next to the warehouse. */
 import { Option, type Command } from 'commander';
-import { AdminError, createToken, createUser, findUser, LOGIN_PATTERN, resetPassword, revokeToken, updateUser, MetaStore, metaPathOf, ROLES, type Actor, type User } from '../../accounts/index.js';
+import { AdminError, createToken, createUser, findUser, LOGIN_PATTERN, resetPassword, revokeToken, updateUser, MetaStore, metaPathOf, ROLES, type Actor, type Role, type User } from '../../accounts/index.js';
 import { addCommonOptions, dbPathOf, printJson, renderTable, UsageError, wantJson, write, type CommonOptions } from '../output.js';
 
 interface AddOptions extends CommonOptions {
@@ -110,7 +110,7 @@ function publicUser(u: User, now: Date): Record<string, unknown> {
 }
 
 export function registerUser(program: Command): void {
-  const user = program.command('user').description('accounts of the HTTP API: add, list, disable, reset passwords, API tokens');
+  const user = program.command('user').description('accounts of the HTTP API: add, list, change, disable, reset passwords, API tokens');
 
   const add = user
     .command('add <login>')
@@ -150,6 +150,29 @@ export function registerUser(program: Command): void {
       const rows = store.listUsers().map((u) => publicUser(u, store.clock()));
       if (wantJson(opts)) await printJson(rows);
       else await write(rows.length ? renderTable(USER_COLUMNS, rows) : 'No users yet: tidemark user add LOGIN --role admin\n');
+    } finally {
+      store.close();
+    }
+  });
+
+  const set = user
+    .command('set <login>')
+    .description("change a user's role, name or org position (an empty value clears it); applies from their next request")
+    .addOption(new Option('--role <role>', 'role').choices([...ROLES]))
+    .option('--name <name>', 'display name')
+    .option('--employee-id <id>', 'the employee this user is, for row scopes')
+    .option('--department <unit>', 'department (org unit) for row scopes')
+    .option('--branch <unit>', 'branch (org unit) for row scopes');
+  addCommonOptions(set);
+  set.action(async (login: string, opts: CommonOptions & { role?: Role; name?: string; employeeId?: string; department?: string; branch?: string }) => {
+    const text = (v: string | undefined) => (v === undefined ? undefined : v.trim() === '' ? null : v.trim());
+    const patch = { role: opts.role, displayName: text(opts.name), employeeId: text(opts.employeeId), department: text(opts.department), branch: text(opts.branch) };
+    if (Object.values(patch).every((v) => v === undefined)) throw new UsageError('nothing to change: give --role, --name, --employee-id, --department or --branch');
+    const store = openStore(opts);
+    try {
+      const u = await adminStep(() => updateUser(store, cliActor(), login, patch));
+      if (wantJson(opts)) await printJson(publicUser(u, store.clock()));
+      else await write(`User ${u.login}: ${u.role}${u.employeeId ? `, employee ${u.employeeId}` : ''}${u.department ? `, department ${u.department}` : ''}${u.branch ? `, branch ${u.branch}` : ''}.\n`);
     } finally {
       store.close();
     }
