@@ -5,7 +5,7 @@
  */
 import { newPasswordHash, PasswordError } from './auth.js';
 import { DEFAULT_PERMISSIONS, isPermission, isRole, PERMISSIONS, ROLES, type Permission, type Role } from './roles.js';
-import type { ApiToken, MetaStore, User, UserPatch } from './store.js';
+import { LastAdminError, type ApiToken, type MetaStore, type User, type UserPatch } from './store.js';
 
 /** Who makes a change: a signed-in user (API) or a login such as `cli:alice` (the command line). */
 export interface Actor {
@@ -99,8 +99,8 @@ export async function createUser(store: MetaStore, actor: Actor, input: NewUserI
 
 /**
  * Changes a user's role, name, org position or disabled state. Refuses (`last_admin`) a change that would leave no
- * enabled admin. A change of `disabled` is audited as user_disabled / user_enabled, the other fields as user_updated,
- * each with only the changed fields before and after.
+ * enabled admin (checked by the store inside the write). A change of `disabled` is audited as user_disabled /
+ * user_enabled, the other fields as user_updated, each with only the changed fields before and after.
  */
 export function updateUser(store: MetaStore, actor: Actor, login: string, patch: UserPatch): User {
   const u = findUser(store, login);
@@ -111,12 +111,14 @@ export function updateUser(store: MetaStore, actor: Actor, login: string, patch:
     const v = patch[k];
     if (v !== undefined && v !== before[k]) (wanted as Record<string, unknown>)[k] = v;
   }
-  const losesAdmin = u.role === 'admin' && !u.disabled && ((wanted.role !== undefined && wanted.role !== 'admin') || wanted.disabled === true);
-  if (losesAdmin && store.enabledAdminCount() <= 1) {
+  if (Object.keys(wanted).length === 0) return u;
+  let after: User;
+  try {
+    after = store.updateUser(u.userId, wanted) ?? u;
+  } catch (e) {
+    if (!(e instanceof LastAdminError)) throw e;
     throw new AdminError('last_admin', `${u.login} is the last enabled admin; make another user admin first`, wanted.disabled === true ? 'disabled' : 'role');
   }
-  if (Object.keys(wanted).length === 0) return u;
-  const after = store.updateUser(u.userId, wanted) ?? u;
   const { disabled, ...rest } = wanted;
   if (Object.keys(rest).length) {
     const keys = Object.keys(rest) as (keyof Profile)[];

@@ -171,6 +171,14 @@ function toToken(r: DbRow): ApiToken {
   };
 }
 
+/** A change refused because it would leave no enabled user with the admin role. */
+export class LastAdminError extends Error {
+  override readonly name = 'LastAdminError';
+  constructor() {
+    super('the change would leave no enabled admin');
+  }
+}
+
 export class MetaStore {
   private constructor(
     readonly path: string,
@@ -251,7 +259,11 @@ export class MetaStore {
     return (this.db.prepare(`SELECT * FROM users ORDER BY user_id`).all() as DbRow[]).map(toUser);
   }
 
-  /** Applies a patch (absent fields unchanged); disabling ends the user's sessions. Returns the updated user. */
+  /**
+   * Applies a patch (absent fields unchanged); disabling ends the user's sessions. Returns the updated user. Throws
+   * {@link LastAdminError}, changing nothing, when the change would leave no enabled admin: checked inside one
+   * write transaction, so two processes (the server and the CLI) cannot each remove one of the last two.
+   */
   updateUser(userId: number, patch: UserPatch): User | undefined {
     const columns: [string, unknown][] = [];
     if (patch.role !== undefined) columns.push(['role', patch.role]);
@@ -261,13 +273,15 @@ export class MetaStore {
     if (patch.branch !== undefined) columns.push(['branch', patch.branch]);
     if (patch.disabled !== undefined) columns.push(['disabled', patch.disabled ? 1 : 0]);
     return this.db.transaction(() => {
+      const hadAdmin = this.enabledAdminCount() > 0;
       if (columns.length) {
         // Column names come from the fixed list above, never from the caller.
         this.db.prepare(`UPDATE users SET ${columns.map(([c]) => `${c} = ?`).join(', ')} WHERE user_id = ?`).run(...columns.map(([, v]) => v), userId);
       }
+      if (hadAdmin && this.enabledAdminCount() === 0) throw new LastAdminError();
       if (patch.disabled === true) this.db.prepare(`DELETE FROM sessions WHERE user_id = ?`).run(userId);
       return this.userById(userId);
-    })();
+    }).immediate();
   }
 
   /** Enabled users with the admin role. */
