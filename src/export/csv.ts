@@ -6,10 +6,20 @@ import { plainText } from './values.js';
 /** The UTF-8 byte-order mark: without it Excel (zh-CN Windows) reads UTF-8 as GBK and garbles Chinese. */
 export const UTF8_BOM = '\uFEFF';
 
+/**
+ * Text that Excel would run as a formula (first character =, +, -, @, tab or CR: an imported name like
+ * `=HYPERLINK(…)`) gets a leading ', as OWASP advises against CSV injection; signed numbers such as +8613812345678
+ * are left as they are.
+ */
+export function defuseFormula(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) && !/^[+-]?[\d\s.,()]*$/.test(s) ? `'${s}` : s;
+}
+
 /** RFC 4180 quoting: fields with a comma, quote, CR or LF, or leading/trailing spaces, are quoted; quotes doubled. */
 export function csvField(v: unknown): string {
-  const s = plainText(v);
+  let s = plainText(v);
   if (s === null) return '';
+  if (typeof v === 'string') s = defuseFormula(s);
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

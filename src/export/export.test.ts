@@ -61,6 +61,11 @@ describe('CSV', () => {
     expect(rows[2]).toMatchObject({ registered_at: '', annual_revenue: '', marketing_consent: '' });
   });
 
+  it('defuses text Excel would run as a formula, and leaves numbers and signed digits alone', () => {
+    expect(['=1+1', '+cmd|x', '-2+3', '@SUM(A1)', '\t=x', '=HYPERLINK("http://x")'].map(csvField)).toEqual(["'=1+1", "'+cmd|x", "'-2+3", "'@SUM(A1)", "'\t=x", `"'=HYPERLINK(""http://x"")"`]);
+    expect([-5, '+8613812345678', '-12.50', '张三', 'a=b'].map(csvField)).toEqual(['-5', '+8613812345678', '-12.50', '张三', 'a=b']);
+  });
+
   it('quotes only what needs quoting', () => {
     expect(csvField('上海')).toBe('上海');
     expect(csvField('a,b')).toBe('"a,b"');
