@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INJECTION_CORPUS } from '../../testing/injection.js';
@@ -5,34 +6,8 @@ import { ORG_EXPECTED, orgFixture, type OrgFixture } from '../../testing/org.js'
 import { CONSENT_HEADER, ROWS_HEADER } from './exports.js';
 
 /** RFC 4180: quoted fields may hold commas, doubled quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  if (field !== '' || row.length) rows.push([...row, field]);
-  return rows;
-}
+/** csv-parse, an independent reader, as the oracle for what a spreadsheet program would read. */
+const parseCsv = (text: string): string[][] => parse(text, { relax_column_count: true }) as string[][];
 
 async function csvOf(res: Response): Promise<{ bom: boolean; rows: Record<string, string>[] }> {
   const bytes = new Uint8Array(await res.arrayBuffer());

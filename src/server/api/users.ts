@@ -26,7 +26,7 @@ import {
 import { principalOf, requirePermission, type AppEnv, type Principal } from '../auth.js';
 import type { Api, ApiDeps } from '../deps.js';
 import { ApiError, errorResponses } from '../errors.js';
-import { body, json, OkSchema, SECURED } from '../schemas.js';
+import { body, json, OkSchema, SECURED, UserSchema } from '../schemas.js';
 
 const STATUS: Record<AdminErrorCode, 400 | 404 | 409> = {
   invalid_login: 400,
@@ -57,15 +57,7 @@ export const actorOf = (p: Principal): Actor => ({ user: p.user, login: p.user.l
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const Position = Text(64);
 
-export const AdminUserSchema = z
-  .object({
-    login: z.string(),
-    displayName: z.string().nullable(),
-    role: z.enum(ROLES),
-    permissions: z.array(z.enum(PERMISSIONS)),
-    employeeId: z.string().nullable(),
-    department: z.string().nullable(),
-    branch: z.string().nullable(),
+export const AdminUserSchema = UserSchema.extend({
     scope: z.string().openapi({ description: 'The rows this user sees, in words (e.g. "records owned by employee E1")' }),
     disabled: z.boolean(),
     locked: z.boolean(),
@@ -73,8 +65,7 @@ export const AdminUserSchema = z
     lastLoginAt: z.string().nullable().openapi({ description: 'The last successful sign-in (from the audit log), if known' }),
     createdAt: z.string(),
     passwordChangedAt: z.string(),
-  })
-  .openapi('AdminUser');
+  }).openapi('AdminUser');
 
 const NewUserSchema = z
   .object({
