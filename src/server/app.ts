@@ -16,7 +16,7 @@ import { QueryError } from '../query/types.js';
 import type { Warehouse } from '../warehouse/port.js';
 import { API_MODULES } from './api/index.js';
 import { authenticate, LoginRateLimiter, SESSION_COOKIE, type AppEnv } from './auth.js';
-import { WriteLock, type DataContext } from './data.js';
+import { ResultCache, WriteLock, type DataContext } from './data.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, errorBody, fieldOf } from './errors.js';
 
@@ -51,7 +51,8 @@ export function createApp(opts: AppOptions) {
   const version = opts.version ?? '0.1.0';
   const policy: AuthPolicy = { ...DEFAULT_POLICY, ...opts.policy };
   const { meta } = opts;
-  const data: DataContext = { catalog: opts.catalog, meta, gate: opts.gate ?? new AccessGate(opts.warehouse), writer: new WriteLock(opts.warehouse) };
+  const results = new ResultCache();
+  const data: DataContext = { catalog: opts.catalog, meta, gate: opts.gate ?? new AccessGate(opts.warehouse), writer: new WriteLock(opts.warehouse, () => results.clear()), results };
   const limiter = new LoginRateLimiter(opts.loginRateLimit?.max ?? 20, opts.loginRateLimit?.windowMs ?? 15 * 60_000, () => clock().getTime());
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const secure = (c: Context) => (opts.secureCookies === undefined || opts.secureCookies === 'auto' ? new URL(c.req.url).protocol === 'https:' : opts.secureCookies);

@@ -18,6 +18,48 @@ export interface DataContext {
   readonly meta: MetaStore;
   readonly gate: AccessGate;
   readonly writer: WriteLock;
+  readonly results: ResultCache;
+}
+
+/**
+ * Answers of read routes, per (row scope, masking, request), until the next write or for `ttlMs`. The server owns the
+ * warehouse, so every change goes through the write lock, which clears the cache: an answer is never older than the
+ * data. Identical requests that arrive while one is computed share its computation: 50 dashboards opening the
+ * overview at once cost one query, not 50.
+ */
+export class ResultCache {
+  private readonly entries = new Map<string, { at: number; value: Promise<unknown> }>();
+
+  constructor(
+    private readonly max = 256,
+    private readonly ttlMs = 5 * 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit && this.now() - hit.at < this.ttlMs) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.value as Promise<T>;
+    }
+    const value = compute();
+    const entry = { at: this.now(), value };
+    this.entries.set(key, entry);
+    value.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
 }
 
 /** One write at a time (DuckDB has one writer connection here); reads go on meanwhile. */
@@ -25,7 +67,10 @@ export class WriteLock {
   private tail: Promise<unknown> = Promise.resolve();
   private holder: string | undefined;
 
-  constructor(private readonly wh: Warehouse) {}
+  constructor(
+    private readonly wh: Warehouse,
+    private readonly onWrite: () => void = () => undefined,
+  ) {}
 
   /** What is writing now, e.g. "import sales.csv by ada", or undefined. */
   get busy(): string | undefined {
@@ -39,6 +84,7 @@ export class WriteLock {
         return await fn(this.wh);
       } finally {
         this.holder = undefined;
+        this.onWrite();
       }
     });
     this.tail = next.catch(() => undefined);
@@ -56,6 +102,16 @@ export function readAs<T>(ctx: DataContext, who: Principal, fn: (wh: Warehouse, 
   return ctx.gate.read(access, (wh) => fn(wh, access));
 }
 
+/**
+ * As {@link readAs}, for a route whose answer depends only on the data and `request`: served from the result cache
+ * for the same scope and masking. fn's result must not be changed by the caller (it may be shared).
+ */
+export function readCachedAs<T>(ctx: DataContext, who: Principal, route: string, request: unknown, fn: (wh: Warehouse, access: Access) => Promise<T>): Promise<T> {
+  const access = accessOfPrincipal(who);
+  const key = JSON.stringify([route, access.scope, access.maskPersonal, request]);
+  return ctx.results.get(key, () => ctx.gate.read(access, (wh) => fn(wh, access)));
+}
+
 /** Runs fn with write access to the warehouse, after checking the permission; writes are serialised. */
 export function writeAs<T>(ctx: DataContext, who: Principal, permission: Permission, what: string, fn: (wh: Warehouse) => Promise<T>): Promise<T> {
   if (!who.permissions.includes(permission)) throw new ApiError(403, 'forbidden', `your role (${who.user.role}) does not have the '${permission}' permission`);
@@ -64,7 +120,7 @@ export function writeAs<T>(ctx: DataContext, who: Principal, permission: Permiss
 }
 
 export async function queryAs(ctx: DataContext, who: Principal, query: Query): Promise<QueryResult> {
-  const result = await readAs(ctx, who, (wh) => runQuery(wh, ctx.catalog, query));
+  const result = await readCachedAs(ctx, who, 'query', query, (wh) => runQuery(wh, ctx.catalog, query));
   ctx.meta.audit({ user: who.user, action: 'query', details: { metrics: query.metrics, dimensions: query.dimensions ?? [], filters: query.filters ?? [], rows: result.rows.length } });
   return result;
 }

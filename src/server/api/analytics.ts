@@ -9,7 +9,7 @@ import { runPivot } from '../../query/pivot-run.js';
 import { QueryError, type Filter, type Query, type SortKey } from '../../query/types.js';
 import { runReport, STANDARD_REPORTS, type ReportDef } from '../../reports/index.js';
 import { principalOf } from '../auth.js';
-import { readAs } from '../data.js';
+import { readCachedAs } from '../data.js';
 import type { Api, ApiDeps } from '../deps.js';
 import { ApiError, errorResponses } from '../errors.js';
 import { body, DATE, FilterSchema, json, LabelSchema, SECURED } from '../schemas.js';
@@ -235,7 +235,7 @@ export function register(app: Api, d: ApiDeps): void {
     const who = principalOf(c);
     const { from, to } = c.req.valid('query');
     checkDays(from, to);
-    const o = await readAs(d.data, who, (wh) => overview(wh, { ...(from ? { from } : {}), ...(to ? { to } : {}) }));
+    const o = await readCachedAs(d.data, who, 'overview', { from, to }, (wh) => overview(wh, { ...(from ? { from } : {}), ...(to ? { to } : {}) }));
     d.meta.audit({ user: who.user, action: 'overview', details: { from: o.from, to: o.to } });
     return c.json(o, 200);
   });
@@ -254,7 +254,7 @@ export function register(app: Api, d: ApiDeps): void {
     checkDays(p.from, p.to);
     const { filters, ...rest } = p;
     const params = { ...rest, ...(filters ? { filters: filters as Filter[] } : {}) };
-    const res = await readAs(d.data, who, (wh) => runReport(wh, d.catalog, report, params)).catch((e: unknown) => {
+    const res = await readCachedAs(d.data, who, `report:${key}`, params, (wh) => runReport(wh, d.catalog, report, params)).catch((e: unknown) => {
       throw e instanceof QueryError ? new QueryError(e.issues.map((x) => ({ ...x, field: reportField(report, params.by, x.field) }))) : e;
     });
     d.meta.audit({ user: who.user, action: 'report', details: { report: key, from: p.from ?? null, to: p.to ?? null, filters: (p.filters ?? []).map((f) => `${f.dimension} ${f.op}`) } });
@@ -274,7 +274,7 @@ export function register(app: Api, d: ApiDeps): void {
     checkDays(p.from, p.to);
     const { filters, sort, ...rest } = p;
     const req = { ...rest, ...(filters ? { filters: filters as Filter[] } : {}), ...(sort ? { sort: sort as SortKey[] } : {}) };
-    const res = await readAs(d.data, who, (wh) => runPivot(wh, d.catalog, req));
+    const res = await readCachedAs(d.data, who, 'pivot', req, (wh) => runPivot(wh, d.catalog, req));
     d.meta.audit({ user: who.user, action: 'pivot', details: { metrics: p.metrics, rows: p.rows, columns: p.columns, filters: (p.filters ?? []).map((f) => `${f.dimension} ${f.op}`) } });
     return c.json(jsonSafe({ ...res, ms: Math.round(res.ms) }) as z.infer<typeof PivotResultSchema>, 200);
   });
@@ -294,7 +294,7 @@ export function register(app: Api, d: ApiDeps): void {
     };
     // The compiler names the cell's values filters[n…]; the request calls them cell.<dimension>.
     const rename = (f: string) => f.replace(/^filters\[(\d+)\](\.\w+)?/, (m, i: string) => (Number(i) >= own.length ? `cell.${cell[Number(i) - own.length]?.[0] ?? ''}` : m)).replace(/^metrics\[0\]/, 'metric');
-    const res = await readAs(d.data, who, (wh) =>
+    const res = await readCachedAs(d.data, who, 'drill', p, (wh) =>
       drillPage(wh, d.catalog, { query, ...(p.mode ? { mode: p.mode } : {}), ...(p.limit !== undefined ? { limit: p.limit } : {}), ...(p.offset !== undefined ? { offset: p.offset } : {}), ...(p.sort ? { sort: p.sort } : {}) }).catch((e: unknown) => {
         if (e instanceof QueryError) throw new QueryError(e.issues.map((x) => ({ ...x, field: rename(x.field) })));
         throw e;

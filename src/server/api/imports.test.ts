@@ -9,7 +9,7 @@ import { fingerprint } from '../../testing/index.js';
 import { orgFixture, type OrgFixture } from '../../testing/org.js';
 import { createApp } from '../app.js';
 import type { Principal } from '../auth.js';
-import { WriteLock, type DataContext } from '../data.js';
+import { ResultCache, WriteLock, type DataContext } from '../data.js';
 import { ImportJobs } from '../import-jobs.js';
 
 /**
@@ -347,7 +347,7 @@ describe('import jobs and the write lock', () => {
 
   it('a job is queued while another write holds the lock, and jobs run one at a time in order', async () => {
     const catalog = loadCatalog();
-    const data: DataContext = { catalog, meta: f.meta, gate: new AccessGate(f.wh), writer: new WriteLock(f.wh) };
+    const data: DataContext = { catalog, meta: f.meta, gate: new AccessGate(f.wh), writer: new WriteLock(f.wh), results: new ResultCache() };
     const jobs = new ImportJobs({ data, meta: f.meta, catalog, clock: () => new Date('2026-03-01T08:00:00Z'), log: () => undefined, uploadDir: join(f.dir, 'jobs') });
     const user = f.meta.userByLogin('ada')!;
     const who: Principal = { user, permissions: f.meta.permissionsOf(user.role), via: 'token' };
