@@ -119,6 +119,7 @@ describe('access gate', () => {
     const count = () => gate.read(accessFor('ray'), async (wh) => Number((await wh.query(`SELECT count(*) AS n FROM tm_late`)).rows[0]?.n));
     await gate.read(accessFor('ray'), (wh) => wh.query(`SELECT 1`));
     await f.wh.run(`CREATE TABLE tm_late AS SELECT 'C4' AS customer_id UNION ALL SELECT 'C1'`);
+    gate.dataChanged();
     try {
       expect(await count()).toBe(1);
     } finally {

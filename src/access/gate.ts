@@ -62,8 +62,9 @@ export class AccessGate {
   private readonly idle = new Map<string, Warehouse[]>();
   private readonly open = new Set<Warehouse>();
   private readonly waiters: (() => void)[] = [];
-  /** The warehouse's tables and columns when each connection made its views. */
-  private readonly shapes = new Map<Warehouse, string>();
+  /** The warehouse's tables and columns when each connection made its views, and the write generation it last checked. */
+  private readonly shapes = new Map<Warehouse, { shape: string; generation: number }>();
+  private generation = 0;
   private catalog: Promise<string> | undefined;
   private closed = false;
 
@@ -82,6 +83,11 @@ export class AccessGate {
       // Kept after a failed statement too: outside a transaction a DuckDB connection is unaffected by an error.
       await this.release(key, conn);
     }
+  }
+
+  /** Called after every write to the warehouse (the server's write lock does): pooled connections re-check the tables. */
+  dataChanged(): void {
+    this.generation++;
   }
 
   /** Open connections (for tests). */
@@ -113,7 +119,7 @@ export class AccessGate {
     const conn = await this.raw.connect();
     try {
       for (const sql of MASK_MACROS_SQL) await conn.run(sql);
-      this.shapes.set(conn, await tableShape(conn));
+      this.shapes.set(conn, { generation: this.generation, shape: await tableShape(conn) });
       const statements = await this.setupStatements(access, conn);
       await conn.run(statements[0] ?? 'SELECT 1');
       for (const [kind, id] of scopeRoots(access)) await conn.run(`INSERT INTO tm_scope_root VALUES ($1, $2)`, [kind, id]);
@@ -131,8 +137,15 @@ export class AccessGate {
       const mine = this.idle.get(key);
       const reuse = mine?.pop();
       if (reuse) {
-        // A table or column added since the views were made would otherwise be read raw on this connection.
-        if ((await tableShape(reuse)) === this.shapes.get(reuse)) return reuse;
+        // A table or column added since the views were made would otherwise be read raw on this connection. Tables
+        // change only in writes, so the check runs once per connection after each write, not on every request.
+        const known = this.shapes.get(reuse);
+        if (known && known.generation === this.generation) return reuse;
+        const generation = this.generation;
+        if (known && (await tableShape(reuse)) === known.shape) {
+          known.generation = generation;
+          return reuse;
+        }
         this.open.delete(reuse);
         this.shapes.delete(reuse);
         await reuse.close().catch(() => undefined);

@@ -52,7 +52,12 @@ export function createApp(opts: AppOptions) {
   const policy: AuthPolicy = { ...DEFAULT_POLICY, ...opts.policy };
   const { meta } = opts;
   const results = new ResultCache();
-  const data: DataContext = { catalog: opts.catalog, meta, gate: opts.gate ?? new AccessGate(opts.warehouse), writer: new WriteLock(opts.warehouse, () => results.clear()), results };
+  const gate = opts.gate ?? new AccessGate(opts.warehouse);
+  const afterWrite = () => {
+    results.clear();
+    gate.dataChanged();
+  };
+  const data: DataContext = { catalog: opts.catalog, meta, gate, writer: new WriteLock(opts.warehouse, afterWrite), results };
   const limiter = new LoginRateLimiter(opts.loginRateLimit?.max ?? 20, opts.loginRateLimit?.windowMs ?? 15 * 60_000, () => clock().getTime());
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const secure = (c: Context) => (opts.secureCookies === undefined || opts.secureCookies === 'auto' ? new URL(c.req.url).protocol === 'https:' : opts.secureCookies);
