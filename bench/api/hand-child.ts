@@ -16,7 +16,7 @@ import { handStatements, STATUS_TABLES_SQL } from './hand.js';
 
 const [db, from, to, roundsArg, pairsArg] = process.argv.slice(2);
 if (!db || !from || !to || !pairsArg) throw new Error('usage: hand-child.js DB FROM TO ROUNDS ENDPOINT:LOGIN,…');
-const rounds = Number(roundsArg ?? 5);
+const rounds = Number(roundsArg ?? 3);
 const period = { from, to };
 
 const median = (xs: number[]) => {
@@ -28,7 +28,8 @@ const median = (xs: number[]) => {
 const wh = await openWarehouse({ path: db, readOnly: true });
 const tables = (await wh.query(STATUS_TABLES_SQL)).rows.map((r) => String(r.table_name));
 
-const hand: { endpoint: string; login: string; ms: number | null; runs: number[]; rows: Row[] }[] = [];
+/** Logins with the same row scope share one measurement (the same statements). */
+const hand: { endpoint: string; login: string; ms: number | null; runs: number[]; rows: Row[]; sqls?: string }[] = [];
 for (const pair of pairsArg.split(',')) {
   const [e, l] = pair.split(':');
   const endpoint = ENDPOINTS.find((x) => x.name === e);
@@ -37,6 +38,11 @@ for (const pair of pairsArg.split(',')) {
   const sqls = handStatements(endpoint.hand, period, login, tables);
   if (!sqls) {
     hand.push({ endpoint: endpoint.name, login: login.login, ms: null, runs: [], rows: [] });
+    continue;
+  }
+  const same = hand.find((h) => h.endpoint === endpoint.name && h.sqls === sqls.join(';'));
+  if (same) {
+    hand.push({ ...same, login: login.login });
     continue;
   }
   const once = async () => {
@@ -51,7 +57,7 @@ for (const pair of pairsArg.split(',')) {
     await once();
     runs.push(performance.now() - t);
   }
-  hand.push({ endpoint: endpoint.name, login: login.login, ms: median(runs), runs, rows });
+  hand.push({ endpoint: endpoint.name, login: login.login, ms: median(runs), runs, rows, sqls: sqls.join(';') });
 }
 
 // The gate without HTTP.

@@ -10,11 +10,14 @@ import { ENDPOINTS, LOGINS, type Endpoint, type Login, type Period } from './end
 /**
  * bench/api: the HTTP API under load. A copy of the demo warehouse (the server opens its warehouse read-write), a
  * metadata store with one login per role (endpoints.ts) and an API token each, then `tidemark serve --port 0` in its
- * own process. For every endpoint × login: one request (status checked, its numbers compared with the hand SQL's), 5
- * sequential requests (single-client latency, median), then autocannon with BENCH_CONNECTIONS (50) connections for
- * BENCH_SECONDS (30) s: p50/p90/p99/max latency, requests/s, non-2xx, errors, timeouts. The server's peak RSS is
- * VmHWM from /proc/<pid>/status. Before the server starts, the baseline runs in another process (hand-child.ts): each
- * question as hand-written DuckDB SQL, single client, median of BENCH_ROUNDS (5); and the access gate without HTTP.
+ * own process. For every endpoint × login: one request (status checked, its numbers compared with the hand SQL's),
+ * BENCH_SINGLE (3) sequential requests (single-client latency, median), then autocannon with BENCH_CONNECTIONS (50)
+ * connections for BENCH_SECONDS (30) s: p50/p90/p99/max latency of the answered requests, requests/s, non-2xx, errors,
+ * timeouts, the requests still unanswered when the time was up; then it waits until the server has finished those
+ * (it runs them to the end) so the next row starts on an idle server, and divides the server's CPU time by the answered
+ * requests. The server's peak RSS is VmHWM from /proc/<pid>/status. Before the server starts, the baseline runs in
+ * another process (hand-child.ts): each question as hand-written DuckDB SQL, single client, median of BENCH_ROUNDS
+ * (3); and the access gate without HTTP. BENCH_TAG names the results file (results-<warehouse>-<tag>.json).
  * Usage: npm run bench:api -- [customers] [seed]   (default 1000000 42; the demo warehouse of bench:reports, built
  *        and cached in bench/out/reports if missing)   or   npm run bench:api -- --db PATH (a warehouse to copy)
  * BENCH_ONLY=overview,drill and BENCH_LOGINS=bench_admin,bench_rep pick endpoints and logins.
@@ -25,9 +28,11 @@ const customers = dbArg ? null : Number(args[0] ?? 1_000_000);
 const seed = dbArg ? null : Number(args[1] ?? 42);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Seconds before autocannon gives up on a request (counted as a timeout and an error). */
 const TIMEOUT = Number(process.env.BENCH_TIMEOUT ?? 60);
+/** Sequential requests for the single-client latency. */
+const SINGLE = Number(process.env.BENCH_SINGLE ?? 3);
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const ONLY_LOGINS = process.env.BENCH_LOGINS?.split(',');
 if (customers !== null && (!Number.isInteger(customers) || customers < 1)) throw new Error('usage: run.js [customers] [seed] | --db PATH');
@@ -89,6 +94,30 @@ function startServer(db: string): Promise<{ child: ChildProcess; url: string }> 
     });
     child.once('exit', (code) => reject(new Error(`tidemark serve exited (${code}): ${err}`)));
   });
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuOf(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/**
+ * Waits until the server has finished the requests autocannon left in flight when its time was up (the server runs
+ * them to the end): until it used under 5% of a core over a second, twice in a row. Returns the seconds waited.
+ */
+async function drain(pid: number, maxSeconds = 300): Promise<number> {
+  const t = performance.now();
+  let quiet = 0;
+  let last = cpuOf(pid);
+  while (quiet < 2 && performance.now() - t < maxSeconds * 1000) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = cpuOf(pid);
+    quiet = now - last < 0.05 ? quiet + 1 : 0;
+    last = now;
+  }
+  return (performance.now() - t) / 1000;
 }
 
 /** Peak and current resident set of a process, MB. */
@@ -219,8 +248,9 @@ async function main(): Promise<void> {
         const hand = handOut.hand.find((h) => h.endpoint === e.name && h.login === l.login);
         const diffs = first.status === 200 && hand && hand.ms !== null ? compare(e.name, first.body, hand.rows) : null;
         const single: number[] = [];
-        for (let i = 0; i < 5; i++) single.push((await request(url, e, period, token)).ms);
+        for (let i = 0; i < SINGLE; i++) single.push((await request(url, e, period, token)).ms);
         const loadBefore = loadavg()[0]!;
+        const cpu0 = cpuOf(pid);
         const body = e.body ? JSON.stringify(e.body(period)) : undefined;
         const r = await autocannon({
           url: url + e.path(period),
@@ -232,6 +262,8 @@ async function main(): Promise<void> {
           timeout: TIMEOUT,
         });
         const mem = memOf(pid);
+        const drainS = await drain(pid);
+        const cpuS = cpuOf(pid) - cpu0;
         const row = {
           endpoint: e.name,
           login: l.login,
@@ -244,6 +276,11 @@ async function main(): Promise<void> {
           equal: diffs === null ? null : diffs.length === 0,
           diffs: diffs?.slice(0, 10) ?? [],
           requests: r.latency.totalCount,
+          /** Sent but not answered when the time was up (the server finished them afterwards, drainS). */
+          unfinished: Math.max(0, r.requests.sent - r.latency.totalCount - r.errors),
+          drainS: r1(drainS),
+          /** Server CPU time per answered request, the load and the drain included: 2 cores serve at most 2000 / this per second. */
+          cpuMsPerRequest: r.latency.totalCount ? r1((cpuS * 1000) / r.latency.totalCount) : null,
           reqPerSec: r2(r.requests.average),
           p50: r.latency.p50,
           p90: r.latency.p90,
@@ -260,7 +297,7 @@ async function main(): Promise<void> {
         };
         results.push(row);
         console.error(
-          `${e.name.padEnd(14)} ${l.login.padEnd(14)} first ${row.firstMs} ms, single ${row.singleMs} ms (hand ${row.handMs ?? '—'} ms${row.equal === false ? `, DIFFERENT: ${row.diffs.slice(0, 3).join('; ')}` : row.equal ? ', equal' : ''}); ${CONNECTIONS} conn: ${row.requests} req, ${row.reqPerSec}/s, p50 ${row.p50} p99 ${row.p99} max ${row.max} ms, non-2xx ${row.non2xx}, errors ${row.errors} (timeouts ${row.timeouts}); server RSS ${mem.rssMB} / peak ${mem.hwmMB} MB; load ${row.load.join('→')}`,
+          `${e.name.padEnd(14)} ${l.login.padEnd(14)} first ${row.firstMs} ms, single ${row.singleMs} ms (hand ${row.handMs ?? '—'} ms${row.equal === false ? `, DIFFERENT: ${row.diffs.slice(0, 3).join('; ')}` : row.equal ? ', equal' : ''}); ${CONNECTIONS} conn: ${row.requests} req, ${row.reqPerSec}/s, p50 ${row.p50} p99 ${row.p99} max ${row.max} ms, unfinished ${row.unfinished} (drained in ${row.drainS} s), CPU ${row.cpuMsPerRequest} ms/req, non-2xx ${row.non2xx}, errors ${row.errors} (timeouts ${row.timeouts}); server RSS ${mem.rssMB} / peak ${mem.hwmMB} MB; load ${row.load.join('→')}`,
         );
       }
     }
@@ -289,24 +326,24 @@ async function main(): Promise<void> {
     mismatches: measured.filter((x) => x.equal === false).map((x) => `${x.endpoint} ${x.login}`),
     results,
   };
-  const tag = customers !== null ? `s${seed}-c${customers}` : basename(src).replace(/\.duckdb$/, '');
+  const tag = (customers !== null ? `s${seed}-c${customers}` : basename(src).replace(/\.duckdb$/, '')) + (process.env.BENCH_TAG ? `-${process.env.BENCH_TAG}` : '');
   const file = join(out, `results-${tag}.json`);
   writeFileSync(file, JSON.stringify(summary, null, 2));
   const lines = [
-    `| endpoint | login | single ms | hand SQL ms | ratio | p50 ms | p90 ms | p99 ms | max ms | req/s | requests | non-2xx | errors | equal |`,
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    `| endpoint | login | single ms | hand SQL ms | ratio | p50 ms | p90 ms | p99 ms | max ms | req/s | answered | unfinished | non-2xx | errors | server CPU ms/req | equal |`,
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const x of results) {
     if ('skipped' in x) {
-      lines.push(`| ${String(x.endpoint)} | ${String(x.login)} | skipped: route missing | | | | | | | | | | | |`);
+      lines.push(`| ${String(x.endpoint)} | ${String(x.login)} | skipped: route missing | | | | | | | | | | | | | |`);
       continue;
     }
     const y = x as Record<string, number | null | boolean | string>;
-    lines.push(`| ${y.endpoint} | ${y.login} | ${y.singleMs} | ${y.handMs ?? '—'} | ${y.ratio !== null ? `${String(y.ratio)}×` : '—'} | ${y.p50} | ${y.p90} | ${y.p99} | ${y.max} | ${y.reqPerSec} | ${y.requests} | ${y.non2xx} | ${y.errors} | ${y.equal === null ? '—' : y.equal ? 'yes' : '**no**'} |`);
+    lines.push(`| ${y.endpoint} | ${y.login} | ${y.singleMs} | ${y.handMs ?? '—'} | ${y.ratio !== null ? `${String(y.ratio)}×` : '—'} | ${y.p50} | ${y.p90} | ${y.p99} | ${y.max} | ${y.reqPerSec} | ${y.requests} | ${y.unfinished} | ${y.non2xx} | ${y.errors} | ${y.cpuMsPerRequest ?? '—'} | ${y.equal === null ? '—' : y.equal ? 'yes' : '**no**'} |`);
   }
   lines.push(
     '',
-    `${CONNECTIONS} connections × ${SECONDS} s per row; single = median of 5 sequential requests; hand SQL = median of ${ROUNDS} direct runs. Server peak RSS ${summary.serverPeakRssMB} MB; load average ${loadStart.join('/')} → ${summary.load.end.join('/')}.`,
+    `${CONNECTIONS} connections × ${SECONDS} s per row; single = median of ${SINGLE} sequential requests; hand SQL = median of ${ROUNDS} direct runs. Server peak RSS ${summary.serverPeakRssMB} MB; load average ${loadStart.join('/')} → ${summary.load.end.join('/')}.`,
     `Gate without HTTP (trend query): raw ${summary.baseline.rawTrendMs} ms; ${summary.baseline.gate.map((g) => `${g.login}: connection setup ${g.setupMs} ms, query ${g.trendMs} ms`).join('; ')}.`,
   );
   writeFileSync(join(out, `results-${tag}.md`), lines.join('\n') + '\n');
