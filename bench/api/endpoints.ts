@@ -21,6 +21,8 @@ export interface Endpoint {
 
 /** The overview's headline metrics by month (what the cockpit chart shows). */
 const HEADLINE = ['revenue', 'orders', 'buying_customers', 'aov', 'repurchase_rate'];
+/** B2B: opportunities and activities, which a sales rep of the demo owns (its company customers have no orders). */
+const PIPELINE = ['opportunities', 'won_deals', 'won_amount', 'win_rate', 'activities'];
 /** The figures of `overview()` (src/overview) for a period, as one metric query. */
 const OVERVIEW_FIGURES = ['buying_customers', 'new_customers', 'returning_customers', 'repeat_customers', 'orders', 'anonymous_orders', 'cancelled_orders', 'revenue'];
 
@@ -41,6 +43,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
     body: (p) => ({ metrics: OVERVIEW_FIGURES, from: p.from, to: p.to }),
     hand: 'figures',
     what: 'POST /api/query with the overview’s period figures (buying, new, returning, repeat customers, orders, revenue …) for the last year',
+  },
+  {
+    name: 'query_pipeline',
+    method: 'POST',
+    path: () => '/api/query',
+    body: (p) => ({ metrics: PIPELINE, dimensions: ['month'], from: p.from, to: p.to }),
+    hand: 'pipeline',
+    what: `POST /api/query ${PIPELINE.join(', ')} by month over the last year (B2B: the data a sales rep of the demo has)`,
   },
   {
     name: 'overview',

@@ -49,6 +49,21 @@ export function handStatements(key: string, p: Period, login: Login, tables: rea
           b.repeaters / nullif(b.buying_customers, 0) AS repurchase_rate
         FROM (SELECT month, sum(amount) AS revenue, count(*) AS orders FROM p GROUP BY month) t LEFT JOIN b USING (month) ORDER BY t.month`,
       ];
+    case 'pipeline': {
+      const S = login.scope.kind === 'owners' ? login.scope.sql : null;
+      const opp = S ? `customer_id IN (SELECT customer_id FROM customers WHERE owner_employee_id IN (${S})) OR owner_employee_id IN (${S})` : 'true';
+      const act = S ? `customer_id IN (SELECT customer_id FROM customers WHERE owner_employee_id IN (${S})) OR employee_id IN (${S})` : 'true';
+      return [
+        `WITH opp AS (SELECT * FROM opportunities WHERE ${opp}),
+          a AS (SELECT strftime(created_at, '%Y-%m') AS month, count(*) AS opportunities FROM opp WHERE ${within('created_at', p.from, p.to)} GROUP BY 1),
+          b AS (SELECT strftime(closed_at, '%Y-%m') AS month, count(*) FILTER (WHERE stage = 'won') AS won_deals, sum(amount) FILTER (WHERE stage = 'won') AS won_amount,
+                  count(*) FILTER (WHERE stage = 'lost') AS lost FROM opp WHERE ${within('closed_at', p.from, p.to)} GROUP BY 1),
+          c AS (SELECT strftime(occurred_at, '%Y-%m') AS month, count(*) AS activities FROM activities WHERE (${act}) AND ${within('occurred_at', p.from, p.to)} GROUP BY 1)
+        SELECT month, coalesce(a.opportunities, 0) AS opportunities, coalesce(b.won_deals, 0) AS won_deals, coalesce(b.won_amount, 0) AS won_amount,
+          b.won_deals / nullif(b.won_deals + b.lost, 0) AS win_rate, coalesce(c.activities, 0) AS activities
+        FROM a FULL JOIN b USING (month) FULL JOIN c USING (month) ORDER BY month`,
+      ];
+    }
     case 'figures':
       return [figures];
     case 'overview':

@@ -138,7 +138,8 @@ const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
 const close = (a: unknown, b: unknown, abs = 0) => {
   const x = num(a);
   const y = num(b);
-  if (a === null || b === null || a === undefined || b === undefined) return (a ?? null) === (b ?? null);
+  // An empty sum: null in SQL, 0 in a metric result.
+  if (a === null || b === null || a === undefined || b === undefined) return (a ?? 0) === (b ?? 0);
   return x === y || Math.abs(x - y) <= Math.max(abs, 1e-9 * Math.max(Math.abs(x), Math.abs(y)));
 };
 
@@ -146,14 +147,15 @@ const close = (a: unknown, b: unknown, abs = 0) => {
 function compare(endpoint: string, api: Record<string, unknown>, hand: Row[]): string[] | null {
   const diffs: string[] = [];
   const h0 = hand[0] ?? {};
-  if (endpoint === 'query_trend') {
+  if (endpoint === 'query_trend' || endpoint === 'query_pipeline') {
+    const keys = endpoint === 'query_trend' ? ['revenue', 'orders', 'buying_customers', 'aov', 'repurchase_rate'] : ['opportunities', 'won_deals', 'won_amount', 'win_rate', 'activities'];
     const rows = (api.rows as Row[]) ?? [];
     if (rows.length !== hand.length) diffs.push(`rows: API ${rows.length}, hand ${hand.length}`);
     const byMonth = new Map(hand.map((r) => [String(r.month), r]));
     for (const r of rows) {
       const h = byMonth.get(String(r.month).slice(0, 7));
       if (!h) diffs.push(`month ${String(r.month)} only in the API`);
-      else for (const k of ['revenue', 'orders', 'buying_customers', 'aov', 'repurchase_rate']) if (!close(r[k], h[k])) diffs.push(`${String(r.month)} ${k}: API ${String(r[k])}, hand ${String(h[k])}`);
+      else for (const k of keys) if (!close(r[k], h[k])) diffs.push(`${String(r.month)} ${k}: API ${String(r[k])}, hand ${String(h[k])}`);
     }
     return diffs;
   }
