@@ -242,6 +242,16 @@ async function main(): Promise<void> {
   const handOut = JSON.parse(execFileSync(process.execPath, handArgv, { encoding: 'utf8', maxBuffer: 1 << 26 })) as HandOut;
   console.error(`baseline: peak RSS ${handOut.peakRssMB} MB; trend query raw ${r1(handOut.rawTrendMs)} ms; gate ${handOut.gate.map((g) => `${g.login} setup ${r1(g.setupMs)} ms, trend ${r1(g.trendMs)} ms`).join('; ')}`);
 
+  // The gate alone under the same concurrency: as it is, and behind a limit of 2 and 4 queries at a time.
+  let gateLoad: unknown = null;
+  const gateLogin = process.env.BENCH_GATE_LOGIN ?? 'bench_rep';
+  const pipeline = ENDPOINTS.find((e) => e.name === 'query_pipeline')!;
+  if (process.env.BENCH_GATE !== '0' && logins.some((l) => l.login === gateLogin)) {
+    const argv = [new URL('./gate-child.js', import.meta.url).pathname, db, gateLogin, JSON.stringify(pipeline.body!(period)), String(CONNECTIONS), String(4 * CONNECTIONS), 'open', 'capped:2', 'capped:4'];
+    gateLoad = JSON.parse(execFileSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 22 }));
+    console.error(`gate under load: ${JSON.stringify(gateLoad)}`);
+  }
+
   const tokens = await createLogins(db);
   let server = await startServer(db);
   let peakHwmMB = 0;
@@ -273,6 +283,7 @@ async function main(): Promise<void> {
         for (let i = 0; i < SINGLE; i++) single.push((await request(url, e, period, token)).ms);
         const cpuSingleMs = ((cpuOf(pid) - cpuSingle0) * 1000) / SINGLE;
         const loadBefore = loadavg()[0]!;
+        const cpuLoad0 = cpuOf(pid);
         const body = e.body ? JSON.stringify(e.body(period)) : undefined;
         const r = await autocannon({
           url: url + e.path(period),
@@ -283,6 +294,7 @@ async function main(): Promise<void> {
           duration: SECONDS,
           timeout: TIMEOUT,
         });
+        const cpuLoadS = cpuOf(pid) - cpuLoad0;
         const mem = memOf(pid);
         peakHwmMB = Math.max(peakHwmMB, mem.hwmMB);
         const unfinished = Math.max(0, r.requests.sent - r.latency.totalCount - r.errors);
@@ -305,6 +317,8 @@ async function main(): Promise<void> {
           unfinished,
           /** Server CPU time per request, single client: N cores serve at most N × 1000 / this per second. */
           cpuMsPerRequest: r1(cpuSingleMs),
+          /** The cores' worth of CPU the server got under load (its CPU time ÷ the duration): at most 2 here; less when other processes share the machine. */
+          serverCores: r2(cpuLoadS / r.duration),
           reqPerSec: r2(r.requests.average),
           p50: r.latency.p50,
           p90: r.latency.p90,
@@ -321,7 +335,7 @@ async function main(): Promise<void> {
         };
         results.push(row);
         console.error(
-          `${e.name.padEnd(14)} ${l.login.padEnd(14)} first ${row.firstMs} ms, single ${row.singleMs} ms (hand ${row.handMs ?? '—'} ms${row.equal === false ? `, DIFFERENT: ${row.diffs.slice(0, 3).join('; ')}` : row.equal ? ', equal' : ''}); ${CONNECTIONS} conn: ${row.requests} req, ${row.reqPerSec}/s, p50 ${row.p50} p99 ${row.p99} max ${row.max} ms, unfinished ${row.unfinished}, server CPU ${row.cpuMsPerRequest} ms/req, non-2xx ${row.non2xx}, errors ${row.errors} (timeouts ${row.timeouts}); server RSS ${mem.rssMB} / peak ${mem.hwmMB} MB; load ${row.load.join('→')}`,
+          `${e.name.padEnd(14)} ${l.login.padEnd(14)} first ${row.firstMs} ms, single ${row.singleMs} ms (hand ${row.handMs ?? '—'} ms${row.equal === false ? `, DIFFERENT: ${row.diffs.slice(0, 3).join('; ')}` : row.equal ? ', equal' : ''}); ${CONNECTIONS} conn: ${row.requests} req, ${row.reqPerSec}/s, p50 ${row.p50} p99 ${row.p99} max ${row.max} ms, unfinished ${row.unfinished}, server CPU ${row.cpuMsPerRequest} ms/req, ${row.serverCores} cores under load, non-2xx ${row.non2xx}, errors ${row.errors} (timeouts ${row.timeouts}); server RSS ${mem.rssMB} / peak ${mem.hwmMB} MB; load ${row.load.join('→')}`,
         );
       }
     }
@@ -344,6 +358,7 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGB: Math.round(totalmem() / 2 ** 30), node: process.version },
     load: { start: loadStart, end: loadavg().map(r2) },
     serverPeakRssMB: peakHwmMB,
+    gateLoad,
     baseline: { peakRssMB: handOut.peakRssMB, rawTrendMs: r1(handOut.rawTrendMs), gate: handOut.gate.map((g) => ({ login: g.login, setupMs: r1(g.setupMs), trendMs: r1(g.trendMs) })) },
     goal: { overviewP99Under500: measured.filter((x) => x.endpoint === 'overview').every((x) => x.p99 < 500), zeroErrors: measured.every((x) => x.errors === 0 && x.non2xx === 0) },
     mismatches: measured.filter((x) => x.equal === false).map((x) => `${x.endpoint} ${x.login}`),
@@ -353,22 +368,26 @@ async function main(): Promise<void> {
   const file = join(out, `results-${tag}.json`);
   writeFileSync(file, JSON.stringify(summary, null, 2));
   const lines = [
-    `| endpoint | login | single ms | hand SQL ms | ratio | p50 ms | p90 ms | p99 ms | max ms | req/s | answered | unfinished | non-2xx | errors | server CPU ms/req | equal |`,
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    `| endpoint | login | single ms | hand SQL ms | ratio | p50 ms | p90 ms | p99 ms | max ms | req/s | answered | unfinished | non-2xx | errors | server CPU ms/req | server cores under load | equal |`,
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const x of results) {
     if ('skipped' in x) {
-      lines.push(`| ${String(x.endpoint)} | ${String(x.login)} | skipped: route missing | | | | | | | | | | | | | |`);
+      lines.push(`| ${String(x.endpoint)} | ${String(x.login)} | skipped: route missing | | | | | | | | | | | | | | |`);
       continue;
     }
     const y = x as Record<string, number | null | boolean | string>;
-    lines.push(`| ${y.endpoint} | ${y.login} | ${y.singleMs} | ${y.handMs ?? '—'} | ${y.ratio !== null ? `${String(y.ratio)}×` : '—'} | ${y.p50} | ${y.p90} | ${y.p99} | ${y.max} | ${y.reqPerSec} | ${y.requests} | ${y.unfinished} | ${y.non2xx} | ${y.errors} | ${y.cpuMsPerRequest ?? '—'} | ${y.equal === null ? '—' : y.equal ? 'yes' : '**no**'} |`);
+    lines.push(`| ${y.endpoint} | ${y.login} | ${y.singleMs} | ${y.handMs ?? '—'} | ${y.ratio !== null ? `${String(y.ratio)}×` : '—'} | ${y.p50} | ${y.p90} | ${y.p99} | ${y.max} | ${y.reqPerSec} | ${y.requests} | ${y.unfinished} | ${y.non2xx} | ${y.errors} | ${y.cpuMsPerRequest ?? '—'} | ${y.serverCores} | ${y.equal === null ? '—' : y.equal ? 'yes' : '**no**'} |`);
   }
   lines.push(
     '',
     `${CONNECTIONS} connections × ${SECONDS} s per row; single = median of ${SINGLE} sequential requests; hand SQL = median of ${ROUNDS} direct runs. Server peak RSS ${summary.serverPeakRssMB} MB; load average ${loadStart.join('/')} → ${summary.load.end.join('/')}.`,
     `Gate without HTTP (trend query): raw ${summary.baseline.rawTrendMs} ms; ${summary.baseline.gate.map((g) => `${g.login}: connection setup ${g.setupMs} ms, query ${g.trendMs} ms`).join('; ')}.`,
   );
+  if (gateLoad) {
+    const g = gateLoad as { login: string; results: { mode: string; perSec: number; p50: number; p99: number; max: number; wallMs: number }[] };
+    lines.push(`Gate alone (${g.login}, query_pipeline, ${CONNECTIONS} callers, ${4 * CONNECTIONS} queries): ${g.results.map((x) => `${x.mode} ${x.perSec}/s p50 ${x.p50} p99 ${x.p99} max ${x.max} ms`).join('; ')}.`);
+  }
   writeFileSync(join(out, `results-${tag}.md`), lines.join('\n') + '\n');
   console.log(lines.join('\n'));
   for (const m of summary.mismatches) console.log(`DIFFERENT ${m}`);
