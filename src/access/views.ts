@@ -11,7 +11,8 @@
  * - order_items by their order; opportunity_stages by their opportunity.
  * - reference tables (org units, employees, stores, products, campaigns, segment and tag definitions, tm_meta): all rows.
  * - anything else (the import log, the quarantine, a table added later without a rule): no rows. Deny by default.
- * Personal columns are masked with the macros of ./mask.ts when the caller may not see personal data; the quarantine's
+ * Personal columns are masked with the macros of ./mask.ts when the caller may not see personal data, and `extra` (the
+ * unmapped input columns kept as JSON, e.g. a 收货电话 nobody mapped) is withheld; the quarantine's
  * raw lines can't be masked field by field, so it is empty for such callers even when unscoped.
  */
 import { ENTITIES } from '../schema/index.js';
@@ -45,6 +46,8 @@ const UNSCOPED_ONLY = new Set(['tm_imports', 'tm_quarantine']);
 export interface TableInfo {
   readonly name: string;
   readonly columns: readonly string[];
+  /** DuckDB type of each column, same order. */
+  readonly types: readonly string[];
 }
 
 function rowRule(t: TableInfo): string | undefined {
@@ -77,6 +80,8 @@ export function viewStatements(access: Access, catalog: string, tables: readonly
   for (const t of tables) {
     const masks = access.maskPersonal ? PERSONAL_COLUMNS.get(t.name) : undefined;
     const replaced = masks ? [...masks].filter(([c]) => t.columns.includes(c)).map(([c, k]) => `${maskMacro(k)}(${q(c)}) AS ${q(c)}`) : [];
+    const extra = t.columns.indexOf('extra');
+    if (access.maskPersonal && extra >= 0) replaced.push(`CAST(NULL AS ${t.types[extra] ?? 'VARCHAR'}) AS extra`);
     let where = scoped ? rowRule(t) : undefined;
     if (!scoped && access.maskPersonal && t.name === 'tm_quarantine') where = 'false';
     if (!replaced.length && where === undefined) continue;

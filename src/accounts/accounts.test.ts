@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { scratch } from '../testing/index.js';
-import { DEFAULT_PERMISSIONS, hashPassword, MetaStore, metaPathOf, ROLES } from './index.js';
+import { DEFAULT_PERMISSIONS, hashPassword, LastAdminError, MetaStore, metaPathOf, ROLES } from './index.js';
 
 describe('metadata store', () => {
   it('lives next to the warehouse, migrates once, and keeps its data on reopen', async () => {
@@ -58,6 +58,26 @@ describe('metadata store', () => {
       }
     } finally {
       s.cleanup();
+    }
+  });
+});
+
+describe('metadata store: the last enabled admin', () => {
+  it('refuses, inside the write, a change that leaves no enabled admin, and changes nothing then', async () => {
+    const m = MetaStore.open(':memory:');
+    try {
+      const hash = await hashPassword('z'.repeat(12));
+      const ada = m.addUser({ login: 'ada', role: 'admin', passwordHash: hash });
+      const bob = m.addUser({ login: 'bob', role: 'admin', passwordHash: hash });
+      expect(m.updateUser(bob.userId, { disabled: true })?.disabled).toBe(true);
+      expect(() => m.updateUser(ada.userId, { role: 'viewer', displayName: 'Ada' })).toThrow(LastAdminError);
+      expect(m.userById(ada.userId)).toMatchObject({ role: 'admin', displayName: null, disabled: false });
+      expect(() => m.updateUser(ada.userId, { disabled: true })).toThrow(LastAdminError);
+      expect(m.updateUser(ada.userId, { displayName: 'Ada' })?.displayName).toBe('Ada'); // other fields are fine
+      expect(m.updateUser(bob.userId, { disabled: false })?.disabled).toBe(false);
+      expect(m.updateUser(ada.userId, { role: 'viewer' })?.role).toBe('viewer'); // bob is an enabled admin now
+    } finally {
+      m.close();
     }
   });
 });

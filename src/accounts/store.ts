@@ -111,6 +111,26 @@ export interface ApiToken {
   readonly revokedAt: string | null;
 }
 
+/** Changes to a user's profile; `null` clears a field. */
+export interface UserPatch {
+  readonly role?: Role | undefined;
+  readonly displayName?: string | null | undefined;
+  readonly employeeId?: string | null | undefined;
+  readonly department?: string | null | undefined;
+  readonly branch?: string | null | undefined;
+  readonly disabled?: boolean | undefined;
+}
+
+/** Audit log filters: `login` matches the actor or the user an entry is about (`details.login`); `from`/`to` are ISO instants, `to` exclusive. */
+export interface AuditFilter {
+  readonly action?: string | undefined;
+  readonly login?: string | undefined;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly limit?: number | undefined;
+  readonly offset?: number | undefined;
+}
+
 export interface AuditEntry {
   readonly auditId: number;
   readonly at: string;
@@ -149,6 +169,14 @@ function toToken(r: DbRow): ApiToken {
     lastUsedAt: (r.last_used_at as string | null) ?? null,
     revokedAt: (r.revoked_at as string | null) ?? null,
   };
+}
+
+/** A change refused because it would leave no enabled user with the admin role. */
+export class LastAdminError extends Error {
+  override readonly name = 'LastAdminError';
+  constructor() {
+    super('the change would leave no enabled admin');
+  }
 }
 
 export class MetaStore {
@@ -231,6 +259,42 @@ export class MetaStore {
     return (this.db.prepare(`SELECT * FROM users ORDER BY user_id`).all() as DbRow[]).map(toUser);
   }
 
+  /**
+   * Applies a patch (absent fields unchanged); disabling ends the user's sessions. Returns the updated user. Throws
+   * {@link LastAdminError}, changing nothing, when the change would leave no enabled admin: checked inside one
+   * write transaction, so two processes (the server and the CLI) cannot each remove one of the last two.
+   */
+  updateUser(userId: number, patch: UserPatch): User | undefined {
+    const columns: [string, unknown][] = [];
+    if (patch.role !== undefined) columns.push(['role', patch.role]);
+    if (patch.displayName !== undefined) columns.push(['display_name', patch.displayName]);
+    if (patch.employeeId !== undefined) columns.push(['employee_id', patch.employeeId]);
+    if (patch.department !== undefined) columns.push(['department', patch.department]);
+    if (patch.branch !== undefined) columns.push(['branch', patch.branch]);
+    if (patch.disabled !== undefined) columns.push(['disabled', patch.disabled ? 1 : 0]);
+    return this.db.transaction(() => {
+      const hadAdmin = this.enabledAdminCount() > 0;
+      if (columns.length) {
+        // Column names come from the fixed list above, never from the caller.
+        this.db.prepare(`UPDATE users SET ${columns.map(([c]) => `${c} = ?`).join(', ')} WHERE user_id = ?`).run(...columns.map(([, v]) => v), userId);
+      }
+      if (hadAdmin && this.enabledAdminCount() === 0) throw new LastAdminError();
+      if (patch.disabled === true) this.db.prepare(`DELETE FROM sessions WHERE user_id = ?`).run(userId);
+      return this.userById(userId);
+    }).immediate();
+  }
+
+  /** Enabled users with the admin role. */
+  enabledAdminCount(): number {
+    return Number((this.db.prepare(`SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0`).get() as DbRow).n);
+  }
+
+  /** The last successful login per user id, from the audit log. */
+  lastLogins(): Map<number, string> {
+    const rows = this.db.prepare(`SELECT user_id, max(at) AS at FROM audit_log WHERE action = 'login' AND user_id IS NOT NULL GROUP BY user_id`).all() as DbRow[];
+    return new Map(rows.map((r) => [Number(r.user_id), String(r.at)]));
+  }
+
   /** Disabling also ends the user's sessions; their API tokens stop working while disabled. */
   setDisabled(userId: number, disabled: boolean): void {
     this.db.transaction(() => {
@@ -270,6 +334,11 @@ export class MetaStore {
     return (this.db.prepare(`SELECT permission FROM role_permissions WHERE role = ? ORDER BY permission`).all(role) as DbRow[])
       .map((r) => String(r.permission))
       .filter(isPermission);
+  }
+
+  /** Permissions of every role, in ROLES order. */
+  allRolePermissions(): { role: Role; permissions: Permission[] }[] {
+    return ROLES.map((role) => ({ role, permissions: this.permissionsOf(role) }));
   }
 
   setRolePermissions(role: Role, permissions: readonly Permission[]): void {
@@ -341,6 +410,11 @@ export class MetaStore {
     return rows.map(toToken);
   }
 
+  apiTokenById(tokenId: number): ApiToken | undefined {
+    const r = this.db.prepare(`SELECT t.*, u.login FROM api_tokens t JOIN users u USING (user_id) WHERE t.token_id = ?`).get(tokenId) as DbRow | undefined;
+    return r ? toToken(r) : undefined;
+  }
+
   /** Returns false when there is no such unrevoked token. */
   revokeApiToken(tokenId: number): boolean {
     return this.db.prepare(`UPDATE api_tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL`).run(this.now(), tokenId).changes === 1;
@@ -355,14 +429,43 @@ export class MetaStore {
   }
 
   auditLog(limit = 100): AuditEntry[] {
-    return (this.db.prepare(`SELECT * FROM audit_log ORDER BY audit_id DESC LIMIT ?`).all(limit) as DbRow[]).map((r) => ({
-      auditId: Number(r.audit_id),
-      at: String(r.at),
-      userId: r.user_id === null ? null : Number(r.user_id),
-      login: (r.login as string | null) ?? null,
-      action: String(r.action),
-      details: JSON.parse(String(r.details)) as Record<string, unknown>,
-    }));
+    return this.queryAudit({ limit }).entries;
+  }
+
+  /** Entries matching the filter, newest first, and how many match in all. */
+  queryAudit(f: AuditFilter): { entries: AuditEntry[]; total: number } {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (f.action !== undefined) {
+      where.push('action = ?');
+      params.push(f.action);
+    }
+    if (f.login !== undefined) {
+      where.push(`(login = ? COLLATE NOCASE OR (json_valid(details) AND json_extract(details, '$.login') = ? COLLATE NOCASE))`);
+      params.push(f.login, f.login);
+    }
+    if (f.from !== undefined) {
+      where.push('at >= ?');
+      params.push(f.from);
+    }
+    if (f.to !== undefined) {
+      where.push('at < ?');
+      params.push(f.to);
+    }
+    const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = Number((this.db.prepare(`SELECT count(*) AS n FROM audit_log ${cond}`).get(...params) as DbRow).n);
+    const rows = this.db.prepare(`SELECT * FROM audit_log ${cond} ORDER BY audit_id DESC LIMIT ? OFFSET ?`).all(...params, f.limit ?? 100, f.offset ?? 0) as DbRow[];
+    return {
+      total,
+      entries: rows.map((r) => ({
+        auditId: Number(r.audit_id),
+        at: String(r.at),
+        userId: r.user_id === null ? null : Number(r.user_id),
+        login: (r.login as string | null) ?? null,
+        action: String(r.action),
+        details: JSON.parse(String(r.details)) as Record<string, unknown>,
+      })),
+    };
   }
 }
 

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { registerAudit } from './commands/audit.js';
 import { registerCohorts } from './commands/cohorts.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerDemo } from './commands/demo.js';
@@ -20,6 +21,7 @@ import { registerDrill, registerQuery } from './commands/query.js';
 import { registerReport } from './commands/report.js';
 import { registerRepurchase } from './commands/repurchase.js';
 import { registerRfm } from './commands/rfm.js';
+import { registerRole } from './commands/role.js';
 import { registerSegment } from './commands/segment.js';
 import { registerServe } from './commands/serve.js';
 import { registerSql } from './commands/sql.js';
@@ -75,6 +77,8 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerServe(program, packageVersion());
   registerUser(program);
+  registerRole(program);
+  registerAudit(program);
   program.addHelpText(
     'after',
     `

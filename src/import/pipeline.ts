@@ -60,6 +60,7 @@ async function runImport(wh: Warehouse, opts: ImportOptions): Promise<ImportRepo
   const started = new Date();
   const t0 = performance.now();
   const file = resolve(opts.file);
+  const recorded = opts.sourceName ?? file;
   const target = importTarget(opts.entity);
   if (!target) throw new ImportError(opts.file, `unknown entity "${opts.entity}"; expected one of: ${IMPORT_TARGETS.map((e) => e.name).join(', ')}`);
   const userProgress = opts.onProgress ?? (() => undefined);
@@ -201,7 +202,7 @@ async function runImport(wh: Warehouse, opts: ImportOptions): Promise<ImportRepo
       `INSERT INTO tm_quarantine SELECT $1, $2, __line, raw, reason FROM (
          SELECT c.__line, s.raw, c.__reason AS reason FROM tm_clean c JOIN (SELECT __line, ${staged.rawJsonSql} AS raw FROM tm_stage) s USING (__line) WHERE c.__reason IS NOT NULL
          UNION ALL SELECT line, raw, reason FROM tm_stage_rejects) ORDER BY __line`,
-      [importId, file],
+      [importId, recorded],
     );
     const sample = (await tx.query(`SELECT line, reason, raw FROM tm_quarantine WHERE import_id = $1 ORDER BY line LIMIT 10`, [importId])).rows.map((r) => ({
       line: r.line === null ? null : Number(r.line),
@@ -210,7 +211,7 @@ async function runImport(wh: Warehouse, opts: ImportOptions): Promise<ImportRepo
     }));
     const rep: ImportReport = {
       importId,
-      file,
+      file: recorded,
       entity: target.name,
       format: detected.format,
       encoding: detected.encoding,
@@ -227,7 +228,7 @@ async function runImport(wh: Warehouse, opts: ImportOptions): Promise<ImportRepo
     };
     await tx.run(`INSERT INTO tm_imports VALUES ($1, $2, $3, $4, $5::TIMESTAMP, now()::TIMESTAMP, $6, $7, $8, $9, $10::JSON)`, [
       importId,
-      file,
+      recorded,
       await fileHash,
       target.name,
       started.toISOString().replace('T', ' ').replace('Z', ''),
@@ -235,7 +236,7 @@ async function runImport(wh: Warehouse, opts: ImportOptions): Promise<ImportRepo
       loaded,
       merged,
       quarantinedRows,
-      JSON.stringify({ ...rep, file: basename(file) }),
+      JSON.stringify({ ...rep, file: basename(recorded) }),
     ]);
     progress('written', 0.95);
     await failpoint('import-before-commit');

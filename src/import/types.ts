@@ -2,6 +2,8 @@ import type { CleanConfig } from '../clean/types.js';
 
 export interface ImportOptions {
   readonly file: string;
+  /** The name recorded in tm_imports, tm_quarantine and the report (default: the file's absolute path); an upload's original name. */
+  readonly sourceName?: string;
   /** A schema entity name, or 'sales_lines'. */
   readonly entity: string;
   /** Canonical field → source column header; overrides the automatic mapping. */

@@ -2,6 +2,8 @@
  * The HTTP API as a Hono app. `createApp` takes everything it uses (warehouse, metadata store, catalog, clock, policy),
  * so tests call `app.request()` without a server; `serve.ts` puts it on a port.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -34,10 +36,15 @@ export interface AppOptions {
   readonly version?: string;
   /** Where unexpected errors are logged with their stack (the response never carries it). */
   readonly log?: (message: string) => void;
+  /** The largest file upload (whole multipart body) in bytes; default 1 GiB. JSON bodies have their own 256 KiB limit. */
+  readonly maxUploadBytes?: number;
+  /** Where uploads are written while they wait for and run their import (default `<db>.uploads/`; emptied on start). */
+  readonly uploadDir?: string;
 }
 
-/** JSON bodies of this increment are small; file uploads will get their own limit. */
+/** JSON bodies are small; uploads (routes a module lists in `uploads`) stream to disk under their own limit. */
 const MAX_BODY_BYTES = 256 * 1024;
+const MAX_UPLOAD_BYTES = 1 << 30;
 
 export function createApp(opts: AppOptions) {
   const clock = opts.clock ?? (() => new Date());
@@ -83,12 +90,18 @@ export function createApp(opts: AppOptions) {
   // Before every route: nothing below answers an unauthenticated request unless it is in PUBLIC_ROUTES.
   app.use('*', authenticate(meta, policy));
   // After authentication, so an anonymous client cannot make the server read a large body.
-  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('body_too_large', `the request body is over ${MAX_BODY_BYTES / 1024} KiB`), 413) }));
+  const jsonLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('body_too_large', `the request body is over ${MAX_BODY_BYTES / 1024} KiB`), 413) });
+  const uploadRoutes = new Set(API_MODULES.flatMap((m) => m.uploads ?? []));
+  app.use('*', (c, next) => (uploadRoutes.has(`${c.req.method} ${c.req.path}`) ? next() : jsonLimit(c, next)));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE });
   app.openAPIRegistry.registerComponent('securitySchemes', 'token', { type: 'http', scheme: 'bearer' });
 
-  const deps: ApiDeps = { meta, catalog: opts.catalog, data, clock, policy, limiter, version, log, secure };
+  const uploads = {
+    dir: opts.uploadDir ?? (opts.warehouse.path === ':memory:' ? join(tmpdir(), `tidemark-uploads-${process.pid}`) : `${opts.warehouse.path}.uploads`),
+    maxBytes: opts.maxUploadBytes ?? MAX_UPLOAD_BYTES,
+  };
+  const deps: ApiDeps = { meta, catalog: opts.catalog, data, clock, policy, limiter, version, log, secure, uploads };
   for (const m of API_MODULES) m.register(app, deps);
 
   return app;

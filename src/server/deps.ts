@@ -18,6 +18,8 @@ export interface ApiDeps {
   readonly limiter: LoginRateLimiter;
   readonly version: string;
   readonly log: (message: string) => void;
+  /** File uploads: the directory they are written to and the largest accepted body. */
+  readonly uploads: { readonly dir: string; readonly maxBytes: number };
   /** Whether cookies set on this request get the Secure flag. */
   secure(c: Context): boolean;
 }
@@ -25,5 +27,7 @@ export interface ApiDeps {
 /** A route module: its route definitions (for the OpenAPI document and the route tests) and their handlers. */
 export interface ApiModule {
   readonly routes: Readonly<Record<string, { method: string; path: string }>>;
+  /** "METHOD /path" of routes that stream their body (uploads): exempt from the JSON body limit, they enforce their own. */
+  readonly uploads?: readonly string[];
   register(app: Api, deps: ApiDeps): void;
 }

@@ -22,6 +22,8 @@ export interface ServeOptions {
   readonly secureCookies?: boolean | 'auto';
   readonly policy?: Partial<AuthPolicy>;
   readonly version?: string;
+  /** The largest file upload in bytes (default 1 GiB). */
+  readonly maxUploadBytes?: number;
 }
 
 export interface RunningServer {
@@ -42,6 +44,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     ...(opts.secureCookies !== undefined ? { secureCookies: opts.secureCookies } : {}),
     ...(opts.policy ? { policy: opts.policy } : {}),
     ...(opts.version ? { version: opts.version } : {}),
+    ...(opts.maxUploadBytes ? { maxUploadBytes: opts.maxUploadBytes } : {}),
   });
   let server: ReturnType<typeof serve>;
   try {

@@ -67,7 +67,7 @@ async function login(app: App, who = 'ada', password = PASSWORD): Promise<{ res:
 /** Every route registered on the app, as "METHOD /path" (middleware entries excluded). */
 function registeredRoutes(app: App): string[] {
   const out = new Set<string>();
-  for (const r of app.routes) if (r.method !== 'ALL') out.add(`${r.method} ${r.path}`);
+  for (const r of app.routes) if (r.method !== 'ALL') out.add(`${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
   return [...out].sort();
 }
 
@@ -319,20 +319,19 @@ describe('HTTP API: tokens, data, errors', () => {
   });
 
   it('an unexpected failure is a 500 with a code and no stack trace', async () => {
-    const { cookie } = await login(f.app);
-    const wh = f.wh;
-    const original = wh.query.bind(wh);
-    wh.query = async () => {
-      throw new Error('disk on fire at /secret/path.ts:12');
-    };
+    const g = await fixture();
     try {
-      const res = await f.app.request('/api/status', { headers: { Cookie: cookie } });
+      g.wh.connect = async () => {
+        throw new Error('disk on fire at /secret/path.ts:12');
+      };
+      const { cookie } = await login(g.app);
+      const res = await g.app.request('/api/status', { headers: { Cookie: cookie } });
       expect(res.status).toBe(500);
       const text = await res.text();
       expect(JSON.parse(text)).toEqual({ error: { code: 'internal', message: 'internal error; the server log has the details' } });
       expect(text).not.toContain('secret');
     } finally {
-      wh.query = original;
+      await g.cleanup();
     }
   });
 

@@ -176,7 +176,12 @@ export async function openWarehouse(opts: OpenOptions): Promise<Warehouse> {
     if (!readOnly) mkdirSync(dirname(path), { recursive: true });
   }
   // Imports of 10M-row files must stay under 2 GB RSS: DuckDB spills to <db>.tmp beyond this limit.
-  const config: Record<string, string> = { preserve_insertion_order: 'true', memory_limit: process.env.TIDEMARK_MEMORY_LIMIT ?? '1GB' };
+  const config: Record<string, string> = {
+    preserve_insertion_order: 'true',
+    memory_limit: process.env.TIDEMARK_MEMORY_LIMIT ?? '1GB',
+    // Nothing is downloaded at run time: the extensions Tidemark uses are built into the package.
+    autoinstall_known_extensions: 'false',
+  };
   if (readOnly) {
     config.access_mode = 'READ_ONLY';
     // Readers may be many at once; each spills to its own directory, since DuckDB deletes the one it used on close.

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { ImportError, importFile, IMPORT_TARGETS, readMappingFile, type ImportReport } from '../../import/index.js';
-import { warehouseToday } from '../../query/run.js';
-import { applyTags, refreshSegments } from '../../segments/index.js';
-import { openWarehouse, type Warehouse } from '../../warehouse/index.js';
+import { refreshSaved, type Refreshed } from '../../segments/refresh-saved.js';
+import { openWarehouse } from '../../warehouse/index.js';
 import { openCatalog } from './analysis.js';
 import { addCommonOptions, dbPathOf, formatNumber, printJson, Progress, renderPairs, renderTable, UsageError, wantJson, write, type CommonOptions } from '../output.js';
 
@@ -15,32 +14,6 @@ interface ImportFlags extends CommonOptions {
   readonly disable?: string;
   readonly refresh?: boolean;
   readonly catalog?: string;
-}
-
-/** What re-evaluating the saved rule segments and rule/model tags after an import changed (customers before → after). */
-export interface Refreshed {
-  readonly tags: { key: string; before: number; customers: number }[];
-  readonly segments: { key: string; before: number; customers: number }[];
-  /** Set when a rule no longer evaluates (e.g. a metric was removed from the catalog); the import itself stands. */
-  readonly error?: string;
-}
-
-/** Rule tags first, then segments (a segment may filter on a tag); static segments and manual tags stay as they are. */
-async function refreshSaved(wh: Warehouse, flags: ImportFlags): Promise<Refreshed | undefined> {
-  const has = async (table: string) => Number((await wh.query(`SELECT count(*) AS n FROM ${table} WHERE kind <> $1`, [table === 'tm_tags' ? 'manual' : 'static'])).rows[0]?.n ?? 0) > 0;
-  const [tags, segments] = [await has('tm_tags'), await has('tm_segments')];
-  if (!tags && !segments) return undefined;
-  const done: Refreshed = { tags: [], segments: [] };
-  try {
-    const catalog = openCatalog(flags);
-    const today = await warehouseToday(wh);
-    const pick = (r: { key: string; before: number; customers: number }) => ({ key: r.key, before: r.before, customers: r.customers });
-    if (tags) done.tags.push(...(await applyTags(wh, catalog, { today })).filter((t) => t.kind !== 'manual').map(pick));
-    if (segments) done.segments.push(...(await refreshSegments(wh, catalog, { today })).filter((x) => x.kind === 'rule').map(pick));
-    return done;
-  } catch (e) {
-    return { ...done, error: e instanceof Error ? e.message : String(e) };
-  }
 }
 
 function printableRefresh(r: Refreshed): string {
@@ -127,7 +100,7 @@ export function registerImport(program: Command): void {
         onProgress: (step, f) => progress.update(Math.round(f * 100), 100, step),
       });
       progress.done();
-      const refreshed = flags.refresh === false ? undefined : await refreshSaved(wh, flags);
+      const refreshed = flags.refresh === false ? undefined : await refreshSaved(wh, () => openCatalog(flags));
       if (json) await printJson(refreshed ? { ...report, refreshed } : report);
       else await write(printableReport(report) + (refreshed ? printableRefresh(refreshed) : ''));
     } catch (e) {

@@ -10,6 +10,7 @@ interface ServeOpts extends CommonOptions {
   readonly host: string;
   readonly catalog?: string;
   readonly secureCookies?: boolean;
+  readonly maxUploadMb?: string;
 }
 
 export function registerServe(program: Command, version: string): void {
@@ -19,13 +20,15 @@ export function registerServe(program: Command, version: string): void {
     .option('--port <n>', 'port (0: any free port)', '8080')
     .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--catalog <file>', 'catalog config with your own metrics (default: $TIDEMARK_CATALOG, else ./tidemark.catalog.json if present)')
-    .option('--secure-cookies', 'always mark cookies Secure (behind an https proxy); default: when the request is https');
+    .option('--secure-cookies', 'always mark cookies Secure (behind an https proxy); default: when the request is https')
+    .option('--max-upload-mb <n>', 'largest file upload (POST /api/imports) in MiB', '1024');
   addCommonOptions(cmd);
   cmd.action(async (opts: ServeOpts) => {
     const port = parsePositiveInt('--port', opts.port, { allowZero: true });
     const catalog = openCatalog({ ...(catalogPath(opts) ? { catalog: catalogPath(opts)! } : {}) });
+    const maxUploadBytes = parsePositiveInt('--max-upload-mb', opts.maxUploadMb ?? '1024') * 1024 * 1024;
     const dbPath = dbPathOf(opts);
-    const server = await startServer({ dbPath, catalog, port, host: opts.host, version, ...(opts.secureCookies ? { secureCookies: true } : {}) });
+    const server = await startServer({ dbPath, catalog, port, host: opts.host, version, maxUploadBytes, ...(opts.secureCookies ? { secureCookies: true } : {}) });
     const users = server.meta.userCount();
     await write(
       `Tidemark API on ${server.url} (warehouse ${dbPath}; accounts ${metaPathOf(dbPath)}). Ctrl-C stops it.\n` +

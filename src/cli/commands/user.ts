@@ -1,6 +1,6 @@
-/** `tidemark user add|list|disable|enable|reset-password|token`: accounts in the metadata store next to the warehouse. */
+/** `tidemark user add|list|set|disable|enable|reset-password|token`: accounts in the metadata store next to the warehouse. */
 import { Option, type Command } from 'commander';
-import { isRole, MetaStore, metaPathOf, newPasswordHash, PasswordError, ROLES, type User } from '../../accounts/index.js';
+import { AdminError, createToken, createUser, findUser, LOGIN_PATTERN, resetPassword, revokeToken, updateUser, MetaStore, metaPathOf, ROLES, type Actor, type Role, type User } from '../../accounts/index.js';
 import { addCommonOptions, dbPathOf, printJson, renderTable, UsageError, wantJson, write, type CommonOptions } from '../output.js';
 
 interface AddOptions extends CommonOptions {
@@ -69,18 +69,19 @@ async function readNewPassword(opts: { passwordStdin?: boolean }, login: string)
   return password;
 }
 
-async function hashOrUsage(password: string, login: string): Promise<string> {
-  try {
-    return await newPasswordHash(password, login);
-  } catch (e) {
-    throw e instanceof PasswordError ? new UsageError(e.message) : e;
-  }
+/** Who runs the command line: the OS account, as `cli:<name>` in the audit log. */
+export function cliActor(): Actor {
+  return { login: `cli:${process.env.USER ?? process.env.USERNAME ?? 'unknown'}` };
 }
 
-function findUser(store: MetaStore, login: string): User {
-  const u = store.userByLogin(login);
-  if (!u) throw new UsageError(`no user '${login}'; see tidemark user list`);
-  return u;
+/** Runs an administration step; its refusals (unknown user, weak password, last admin …) are usage errors (exit 2). */
+export async function adminStep<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof AdminError) throw new UsageError(e.code === 'unknown_user' ? `${e.message}; see tidemark user list` : e.message);
+    throw e;
+  }
 }
 
 const USER_COLUMNS = [
@@ -109,7 +110,7 @@ function publicUser(u: User, now: Date): Record<string, unknown> {
 }
 
 export function registerUser(program: Command): void {
-  const user = program.command('user').description('accounts of the HTTP API: add, list, disable, reset passwords, API tokens');
+  const user = program.command('user').description('accounts of the HTTP API: add, list, change, disable, reset passwords, API tokens');
 
   const add = user
     .command('add <login>')
@@ -122,15 +123,18 @@ export function registerUser(program: Command): void {
     .option('--password-stdin', 'read the password from stdin (scripts)');
   addCommonOptions(add);
   add.action(async (login: string, opts: AddOptions) => {
-    if (!/^[\p{L}\p{N}._@-]{2,64}$/u.test(login)) throw new UsageError(`login: 2–64 letters, digits or . _ @ -, got '${login}'`);
-    if (!isRole(opts.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
     const store = openStore(opts);
     try {
-      if (store.userCount() === 0 && opts.role !== 'admin') throw new UsageError('--role: the first user must be an admin (--role admin)');
-      if (store.userByLogin(login)) throw new UsageError(`login: '${login}' exists already`);
-      const passwordHash = await hashOrUsage(await readNewPassword(opts, login), login);
-      const u = store.addUser({ login, role: opts.role, passwordHash, displayName: opts.name, employeeId: opts.employeeId, department: opts.department, branch: opts.branch });
-      store.audit({ login: `cli:${process.env.USER ?? 'unknown'}`, action: 'user_added', details: { login, role: u.role } });
+      // Checked before asking for the password, so a typo does not cost a password prompt.
+      await adminStep(() => {
+        if (!LOGIN_PATTERN.test(login)) throw new UsageError(`login: 2–64 letters, digits or . _ @ -, got '${login}'`);
+        if (store.userCount() === 0 && opts.role !== 'admin') throw new UsageError('--role: the first user must be an admin (--role admin)');
+        if (store.userByLogin(login)) throw new UsageError(`login: '${login}' exists already`);
+      });
+      const password = await readNewPassword(opts, login);
+      const u = await adminStep(() =>
+        createUser(store, cliActor(), { login, role: opts.role, password, displayName: opts.name, employeeId: opts.employeeId, department: opts.department, branch: opts.branch }),
+      );
       if (wantJson(opts)) await printJson(publicUser(u, store.clock()));
       else await write(`User ${u.login} (${u.role}) added.\n`);
     } finally {
@@ -151,15 +155,36 @@ export function registerUser(program: Command): void {
     }
   });
 
+  const set = user
+    .command('set <login>')
+    .description("change a user's role, name or org position (an empty value clears it); applies from their next request")
+    .addOption(new Option('--role <role>', 'role').choices([...ROLES]))
+    .option('--name <name>', 'display name')
+    .option('--employee-id <id>', 'the employee this user is, for row scopes')
+    .option('--department <unit>', 'department (org unit) for row scopes')
+    .option('--branch <unit>', 'branch (org unit) for row scopes');
+  addCommonOptions(set);
+  set.action(async (login: string, opts: CommonOptions & { role?: Role; name?: string; employeeId?: string; department?: string; branch?: string }) => {
+    const text = (v: string | undefined) => (v === undefined ? undefined : v.trim() === '' ? null : v.trim());
+    const patch = { role: opts.role, displayName: text(opts.name), employeeId: text(opts.employeeId), department: text(opts.department), branch: text(opts.branch) };
+    if (Object.values(patch).every((v) => v === undefined)) throw new UsageError('nothing to change: give --role, --name, --employee-id, --department or --branch');
+    const store = openStore(opts);
+    try {
+      const u = await adminStep(() => updateUser(store, cliActor(), login, patch));
+      if (wantJson(opts)) await printJson(publicUser(u, store.clock()));
+      else await write(`User ${u.login}: ${u.role}${u.employeeId ? `, employee ${u.employeeId}` : ''}${u.department ? `, department ${u.department}` : ''}${u.branch ? `, branch ${u.branch}` : ''}.\n`);
+    } finally {
+      store.close();
+    }
+  });
+
   for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
     const cmd = user.command(`${name} <login>`).description(disabled ? 'disable a user: their sessions end and their API tokens stop working' : 'enable a disabled user again');
     addCommonOptions(cmd);
     cmd.action(async (login: string, opts: CommonOptions) => {
       const store = openStore(opts);
       try {
-        const u = findUser(store, login);
-        store.setDisabled(u.userId, disabled);
-        store.audit({ login: `cli:${process.env.USER ?? 'unknown'}`, action: disabled ? 'user_disabled' : 'user_enabled', details: { login: u.login } });
+        const u = await adminStep(() => updateUser(store, cliActor(), login, { disabled }));
         if (wantJson(opts)) await printJson({ login: u.login, disabled });
         else await write(`User ${u.login} ${disabled ? 'disabled' : 'enabled'}.\n`);
       } finally {
@@ -176,9 +201,8 @@ export function registerUser(program: Command): void {
   reset.action(async (login: string, opts: CommonOptions & { passwordStdin?: boolean }) => {
     const store = openStore(opts);
     try {
-      const u = findUser(store, login);
-      store.setPassword(u.userId, await hashOrUsage(await readNewPassword(opts, u.login), u.login));
-      store.audit({ login: `cli:${process.env.USER ?? 'unknown'}`, action: 'password_reset', details: { login: u.login } });
+      await adminStep(() => findUser(store, login));
+      const u = await adminStep(async () => resetPassword(store, cliActor(), login, await readNewPassword(opts, login)));
       if (wantJson(opts)) await printJson({ login: u.login, reset: true });
       else await write(`Password of ${u.login} reset; their sessions have ended.\n`);
     } finally {
@@ -192,11 +216,9 @@ export function registerUser(program: Command): void {
   create.action(async (login: string, opts: CommonOptions & { name: string }) => {
     const store = openStore(opts);
     try {
-      const u = findUser(store, login);
-      const t = store.createApiToken(u.userId, opts.name);
-      store.audit({ login: `cli:${process.env.USER ?? 'unknown'}`, action: 'token_created', details: { login: u.login, tokenId: t.tokenId, name: opts.name } });
-      if (wantJson(opts)) await printJson({ tokenId: t.tokenId, login: u.login, name: opts.name, token: t.token });
-      else await write(`Token ${t.tokenId} for ${u.login} (shown once, store it now):\n${t.token}\n`);
+      const t = await adminStep(() => createToken(store, cliActor(), login, opts.name));
+      if (wantJson(opts)) await printJson(t);
+      else await write(`Token ${t.tokenId} for ${t.login} (shown once, store it now):\n${t.token}\n`);
     } finally {
       store.close();
     }
@@ -206,7 +228,7 @@ export function registerUser(program: Command): void {
   tokens.action(async (opts: CommonOptions & { login?: string }) => {
     const store = openStore(opts);
     try {
-      const rows = store.listApiTokens(opts.login ? findUser(store, opts.login).userId : undefined);
+      const rows = store.listApiTokens(opts.login ? (await adminStep(() => findUser(store, opts.login!))).userId : undefined);
       if (wantJson(opts)) await printJson(rows);
       else
         await write(
@@ -232,8 +254,7 @@ export function registerUser(program: Command): void {
     if (!/^\d+$/.test(id)) throw new UsageError(`id must be a token id (tidemark user token list), got '${id}'`);
     const store = openStore(opts);
     try {
-      if (!store.revokeApiToken(Number(id))) throw new UsageError(`no unrevoked token ${id}; see tidemark user token list`);
-      store.audit({ login: `cli:${process.env.USER ?? 'unknown'}`, action: 'token_revoked', details: { tokenId: Number(id) } });
+      await adminStep(() => revokeToken(store, cliActor(), Number(id)));
       if (wantJson(opts)) await printJson({ tokenId: Number(id), revoked: true });
       else await write(`Token ${id} revoked.\n`);
     } finally {
