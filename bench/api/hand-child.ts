@@ -45,10 +45,11 @@ for (const pair of pairsArg.split(',')) {
     hand.push({ ...same, login: login.login });
     continue;
   }
+  // The rows of the last statement; statements that each return one row (the overview's counts and figures) are merged into one.
   const once = async () => {
-    let rows: Row[] = [];
-    for (const sql of sqls) rows = (await wh.query(sql)).rows;
-    return rows;
+    const all: Row[][] = [];
+    for (const sql of sqls) all.push((await wh.query(sql)).rows);
+    return all.every((r) => r.length === 1) ? [Object.assign({}, ...all.map((r) => r[0]!)) as Row] : all[all.length - 1]!;
   };
   const rows = await once();
   const runs: number[] = [];
