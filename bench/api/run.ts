@@ -64,6 +64,7 @@ function copyWarehouse(src: string): string {
   const db = join(out, basename(src));
   if (resolve(src) === resolve(db)) throw new Error(`${src}: pass a warehouse outside ${out} (it is copied there)`);
   for (const f of [db, `${db}.wal`, metaPathOf(db), `${metaPathOf(db)}-wal`, `${metaPathOf(db)}-shm`, `${db}.server.json`]) rmSync(f, { force: true });
+  rmSync(`${db}.tmp`, { recursive: true, force: true });
   copyFileSync(src, db);
   if (existsSync(`${src}.wal`)) copyFileSync(`${src}.wal`, `${db}.wal`);
   return db;
