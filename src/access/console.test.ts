@@ -6,7 +6,7 @@ import { fingerprint, tempWarehouse } from '../testing/index.js';
 import { ORG_USERS, seedOrg } from '../testing/org.js';
 import { CONSOLE_ALLOWED as ALLOWED, CONSOLE_REFUSED as REFUSED, X_FILE } from '../testing/sql-corpus.js';
 import type { Warehouse } from '../warehouse/port.js';
-import { checkConsoleAst, checkConsoleSql, consolePolicy, firstKeyword, locate, type ConsolePolicy } from './console.js';
+import { checkConsoleAst, checkConsoleSql, consolePolicy, firstKeyword, locate, runConsoleSql, type ConsolePolicy } from './console.js';
 import { AccessGate } from './gate.js';
 import { accessOf, type Access } from './scope.js';
 
@@ -114,5 +114,20 @@ describe('the console guard: pure parts', () => {
     expect(firstKeyword(' /* c */ -- d\n (( copy x')).toBe('COPY');
     expect(locate('ab\n张三x', 9)).toEqual({ line: 2, column: 3 });
     expect(locate('abc', '18446744073709551615')).toBeUndefined();
+  });
+});
+
+describe('console time budget', () => {
+  it('interrupts a statement that runs past the budget, and the connection answers the next one', async () => {
+    const t = await tempWarehouse();
+    try {
+      // 10^10 rows of a cross join: minutes of work, stopped at 300 ms.
+      const out = await runConsoleSql(t.wh, 'SELECT sum(a.range * b.range) AS s FROM range(100000) a, range(100000) b', { limit: 10, budgetMs: 300 });
+      expect('refusal' in out && out.refusal.code).toBe('sql_timeout');
+      const next = await runConsoleSql(t.wh, 'SELECT 41 + 1 AS x', { limit: 10, budgetMs: 5_000 });
+      expect('result' in next && next.result.rows).toEqual([{ x: 42 }]);
+    } finally {
+      await t.cleanup();
+    }
   });
 });

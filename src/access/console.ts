@@ -23,7 +23,8 @@ export type ConsoleCode =
   | 'sql_function_not_allowed'
   | 'sql_type_not_allowed'
   | 'sql_construct_not_allowed'
-  | 'sql_duplicate_columns';
+  | 'sql_duplicate_columns'
+  | 'sql_timeout';
 
 export interface ConsoleRefusal {
   readonly code: ConsoleCode;
@@ -397,15 +398,15 @@ export interface ConsoleResult {
 export interface ConsoleRunOptions {
   /** Rows returned at most; reading stops at the next one. */
   readonly limit: number;
-  /** Reading stops once this many ms have passed (checked between batches of rows). */
+  /** After this many ms the statement is interrupted: what was read is returned (truncated), or `sql_timeout` if nothing was. */
   readonly budgetMs: number;
   readonly now?: () => number;
 }
 
 /**
  * Checks `sql` on `wh` and runs it when allowed: the statement's columns (from DESCRIBE of the same text, itself
- * checked), then rows streamed until `limit` or `budgetMs`. DuckDB has no statement timeout, so a statement whose
- * first rows take long (a large sort or join) is not stopped; the caps bound what is read and returned.
+ * checked), then rows streamed until `limit` or `budgetMs`. DuckDB has no statement timeout, so a timer interrupts the
+ * connection at `budgetMs` (a large sort or join is stopped, not only its reading).
  */
 export async function runConsoleSql(wh: Warehouse, sql: string, opts: ConsoleRunOptions): Promise<{ refusal: ConsoleRefusal } | { result: ConsoleResult }> {
   const now = opts.now ?? Date.now;
@@ -413,31 +414,46 @@ export async function runConsoleSql(wh: Warehouse, sql: string, opts: ConsoleRun
   const policy = await consolePolicy(wh);
   const refusal = await checkConsoleSql(wh, sql, policy);
   if (refusal) return { refusal };
-  let columns: ConsoleResult['columns'] | undefined;
-  const describe = `DESCRIBE ${sql}`;
-  if (!(await checkConsoleSql(wh, describe, policy))) {
-    columns = await wh.query(describe).then(
-      (r) => r.rows.map((row) => ({ name: String(row.column_name), type: String(row.column_type) })),
-      () => undefined,
-    );
-  }
-  const dup = columns?.map((c) => c.name).filter((n, i, all) => all.indexOf(n) !== i) ?? [];
-  if (dup.length) {
-    return { refusal: { code: 'sql_duplicate_columns', message: `the result has more than one column named ${[...new Set(dup)].map((d) => `'${d}'`).join(', ')}; give each an alias (… AS name)` } };
-  }
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    wh.interrupt?.();
+  }, Math.max(0, opts.budgetMs - (now() - start)));
   const rows: Record<string, unknown>[] = [];
+  let columns: ConsoleResult['columns'] | undefined;
   let truncated = false;
-  for await (const batch of wh.stream(sql)) {
-    if (!columns && batch[0]) columns = Object.keys(batch[0]).map((name) => ({ name, type: 'UNKNOWN' }));
-    for (const row of batch) {
-      if (rows.length < opts.limit) rows.push(row);
-      else truncated = true;
+  try {
+    const describe = `DESCRIBE ${sql}`;
+    if (!(await checkConsoleSql(wh, describe, policy))) {
+      columns = await wh.query(describe).then(
+        (r) => r.rows.map((row) => ({ name: String(row.column_name), type: String(row.column_type) })),
+        () => undefined,
+      );
     }
-    if (truncated) break;
-    if (now() - start > opts.budgetMs) {
-      truncated = true;
-      break;
+    const dup = columns?.map((c) => c.name).filter((n, i, all) => all.indexOf(n) !== i) ?? [];
+    if (dup.length) {
+      return { refusal: { code: 'sql_duplicate_columns', message: `the result has more than one column named ${[...new Set(dup)].map((d) => `'${d}'`).join(', ')}; give each an alias (… AS name)` } };
     }
+    for await (const batch of wh.stream(sql)) {
+      if (!columns && batch[0]) columns = Object.keys(batch[0]).map((name) => ({ name, type: 'UNKNOWN' }));
+      for (const row of batch) {
+        if (rows.length < opts.limit) rows.push(row);
+        else truncated = true;
+      }
+      if (truncated) break;
+      if (now() - start > opts.budgetMs) {
+        truncated = true;
+        break;
+      }
+    }
+  } catch (e) {
+    if (!timedOut) throw e;
+    if (rows.length === 0) {
+      return { refusal: { code: 'sql_timeout', message: `the statement ran longer than ${Math.round(opts.budgetMs / 1000)} s and was stopped; narrow it (WHERE, LIMIT) or aggregate` } };
+    }
+    truncated = true;
+  } finally {
+    clearTimeout(timer);
   }
   return { result: { columns: columns ?? [], rows, truncated } };
 }

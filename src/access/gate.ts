@@ -30,6 +30,9 @@ class ReadConnection implements Warehouse {
   stream(sql: string, params?: readonly SqlValue[]): AsyncIterable<Row[]> {
     return this.conn.stream(sql, params);
   }
+  interrupt(): void {
+    this.conn.interrupt?.();
+  }
   append(): Promise<void> {
     return Promise.reject(new WarehouseError('a read connection cannot append rows'));
   }

@@ -55,6 +55,10 @@ class DuckDBWarehouse implements Warehouse {
     private readonly ownsInstance = true,
   ) {}
 
+  interrupt(): void {
+    this.conn.interrupt();
+  }
+
   async connect(): Promise<Warehouse> {
     return new DuckDBWarehouse(this.path, this.readOnly, this.instance, await this.instance.connect(), false);
   }

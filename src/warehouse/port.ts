@@ -28,6 +28,8 @@ export interface Warehouse {
   append(table: string, rows: readonly (readonly SqlValue[])[]): Promise<void>;
   /** Registers a JS scalar function VARCHAR → VARCHAR on this connection (NULL in, NULL out), e.g. OpenCC for cleaning. */
   registerFunction?(name: string, fn: (s: string | null) => string | null): void;
+  /** Stops the statement running on this connection, which then fails; the connection stays usable. */
+  interrupt?(): void;
   /** A second connection to the same database (same process, same transactions rules); closing it leaves this one open. */
   connect?(): Promise<Warehouse>;
   /** Runs fn inside one transaction: all of it is committed, or none. */

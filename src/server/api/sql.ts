@@ -14,7 +14,7 @@ import { body, json, SECURED } from '../schemas.js';
 
 export const SQL_DEFAULT_LIMIT = 1000;
 export const SQL_MAX_LIMIT = 10_000;
-/** Rows stop being read after this long (checked between batches); DuckDB has no statement timeout. */
+/** A statement is interrupted after this long (DuckDB has no statement timeout of its own). */
 export const SQL_BUDGET_MS = 30_000;
 /** The audit log keeps this much of the statement. */
 const AUDIT_SQL_CHARS = 10_000;
