@@ -18,7 +18,7 @@ import { runTiers, saveTiers, TiersError, type TiersParams } from '../../analyse
 import { QueryError, type QueryIssue } from '../../query/types.js';
 import type { Warehouse } from '../../warehouse/port.js';
 import { principalOf, type AppEnv, type Principal } from '../auth.js';
-import { accessOfPrincipal, readAs, writeAs } from '../data.js';
+import { accessOfPrincipal, readAs, readCachedAs, writeAs } from '../data.js';
 import type { Api, ApiDeps } from '../deps.js';
 import { ApiError, errorResponses } from '../errors.js';
 import { body, json, SECURED } from '../schemas.js';
@@ -188,6 +188,8 @@ function checkSave(who: Principal): void {
 }
 
 interface Spec<R> {
+  /** The request as validated: with the scope and masking, the key of the result cache (runs that save are never cached). */
+  readonly request: unknown;
   readonly run: (wh: Warehouse) => Promise<R>;
   readonly save?: ((wh: Warehouse, r: R) => Promise<number>) | undefined;
 }
@@ -195,7 +197,8 @@ interface Spec<R> {
 async function analyse<R extends { ms: number }>(c: Context<AppEnv>, d: ApiDeps, name: Name, spec: Spec<R>): Promise<Record<string, unknown>> {
   const who = principalOf(c);
   if (spec.save) checkSave(who);
-  const result = await readAs(d.data, who, (wh) => spec.run(wh)).catch((e: unknown) => {
+  const read = spec.save ? readAs(d.data, who, (wh) => spec.run(wh)) : readCachedAs(d.data, who, `analysis:${name}`, spec.request, (wh) => spec.run(wh));
+  const result = await read.catch((e: unknown) => {
     throw asApiError(e);
   });
   const save = spec.save;
@@ -218,40 +221,40 @@ export function register(app: Api, d: ApiDeps): void {
   app.openapi(routes.rfm, async (c) => {
     const b = c.req.valid('json');
     const p = paramsOf(b, 'save') as RfmParams;
-    return ok(c, await analyse(c, d, 'rfm', { run: (wh) => runRfm(wh, p), save: b.save ? (wh, r) => saveRfm(wh, r.params) : undefined }));
+    return ok(c, await analyse(c, d, 'rfm', { request: b, run: (wh) => runRfm(wh, p), save: b.save ? (wh, r) => saveRfm(wh, r.params) : undefined }));
   });
   app.openapi(routes.tiers, async (c) => {
     const b = c.req.valid('json');
     const p = paramsOf(b, 'save') as TiersParams;
-    return ok(c, await analyse(c, d, 'tiers', { run: (wh) => runTiers(wh, p), save: b.save ? (wh, r) => saveTiers(wh, r.params) : undefined }));
+    return ok(c, await analyse(c, d, 'tiers', { request: b, run: (wh) => runTiers(wh, p), save: b.save ? (wh, r) => saveTiers(wh, r.params) : undefined }));
   });
   app.openapi(routes.matrix, async (c) => {
     const b = c.req.valid('json');
     const p = paramsOf(b, 'save') as MatrixParams;
-    return ok(c, await analyse(c, d, 'matrix', { run: (wh) => runMatrix(wh, p), save: b.save ? (wh, r) => saveMatrix(wh, r.params) : undefined }));
+    return ok(c, await analyse(c, d, 'matrix', { request: b, run: (wh) => runMatrix(wh, p), save: b.save ? (wh, r) => saveMatrix(wh, r.params) : undefined }));
   });
   app.openapi(routes.cluster, async (c) => {
     const b = c.req.valid('json');
     const p = paramsOf(b, 'save') as unknown as ClusterParams;
-    return ok(c, await analyse(c, d, 'cluster', { run: (wh) => runCluster(wh, p), save: b.save ? (wh, r) => saveCluster(wh, r) : undefined }));
+    return ok(c, await analyse(c, d, 'cluster', { request: b, run: (wh) => runCluster(wh, p), save: b.save ? (wh, r) => saveCluster(wh, r) : undefined }));
   });
   app.openapi(routes.lifecycle, async (c) => {
     const b = c.req.valid('json');
     // One definition of "active": the catalog's churnDays unless given (as the CLI).
     const p = { ...paramsOf(b, 'save'), activeDays: b.activeDays ?? d.catalog.settings.churnDays } as LifecycleParams;
-    return ok(c, await analyse(c, d, 'lifecycle', { run: (wh) => runLifecycle(wh, p), save: b.save ? (wh, r) => saveLifecycle(wh, r.params) : undefined }));
+    return ok(c, await analyse(c, d, 'lifecycle', { request: b, run: (wh) => runLifecycle(wh, p), save: b.save ? (wh, r) => saveLifecycle(wh, r.params) : undefined }));
   });
   app.openapi(routes.cohorts, async (c) => {
     const p = c.req.valid('json') as CohortParams;
-    return ok(c, await analyse(c, d, 'cohorts', { run: (wh) => runCohorts(wh, p) }));
+    return ok(c, await analyse(c, d, 'cohorts', { request: p, run: (wh) => runCohorts(wh, p) }));
   });
   app.openapi(routes.repurchase, async (c) => {
     const b = c.req.valid('json');
     const p = paramsOf(b, 'reminders') as RepurchaseParams;
-    return ok(c, await analyse(c, d, 'repurchase', { run: (wh) => runRepurchase(wh, d.catalog, p, { reminders: b.reminders === true }) }));
+    return ok(c, await analyse(c, d, 'repurchase', { request: b, run: (wh) => runRepurchase(wh, d.catalog, p, { reminders: b.reminders === true }) }));
   });
   app.openapi(routes.members, async (c) => {
     const p = c.req.valid('json') as MembersParams;
-    return ok(c, await analyse(c, d, 'members', { run: (wh) => runMembers(wh, d.catalog, p) }));
+    return ok(c, await analyse(c, d, 'members', { request: p, run: (wh) => runMembers(wh, d.catalog, p) }));
   });
 }
