@@ -126,5 +126,5 @@ export async function queryAs(ctx: DataContext, who: Principal, query: Query): P
 }
 
 export async function statusAs(ctx: DataContext, who: Principal): Promise<Status> {
-  return readAs(ctx, who, (wh) => status(wh));
+  return readCachedAs(ctx, who, 'status', null, (wh) => status(wh));
 }
