@@ -1,10 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { MetaStore, metaPathOf, newPasswordHash } from '../../src/accounts/index.js';
 import { openWarehouse, type Row } from '../../src/warehouse/index.js';
+import { demoWarehouse } from '../demo-warehouse.js';
 import { ENDPOINTS, LOGINS, type Endpoint, type Login, type Period } from './endpoints.js';
 
 /**
@@ -39,25 +40,6 @@ if (customers !== null && (!Number.isInteger(customers) || customers < 1)) throw
 
 const out = join(process.cwd(), 'bench', 'out', 'api');
 mkdirSync(out, { recursive: true });
-
-/** The demo warehouse of bench/reports (built once per seed and size, in a child process). */
-function ensureWarehouse(): string {
-  if (dbArg) return dbArg;
-  const dir = join(process.cwd(), 'bench', 'out', 'reports');
-  mkdirSync(dir, { recursive: true });
-  const base = join(dir, `demo-s${seed}-c${customers}`);
-  const db = `${base}.duckdb`;
-  if (existsSync(`${base}.json`) && existsSync(db)) return db;
-  const tmp = `${base}.building.duckdb`;
-  console.error(`building the demo warehouse (${customers} customers, seed ${seed}) …`);
-  const summary = execFileSync(process.execPath, [new URL('../../src/demo/bench.js', import.meta.url).pathname, String(customers), tmp, String(seed)], { encoding: 'utf8', maxBuffer: 1 << 22 });
-  for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
-  renameSync(tmp, db);
-  if (existsSync(`${tmp}.wal`)) renameSync(`${tmp}.wal`, `${db}.wal`);
-  rmSync(`${tmp}.tmp`, { recursive: true, force: true });
-  writeFileSync(`${base}.json`, summary);
-  return db;
-}
 
 /** A fresh copy (the server opens it read-write, and may checkpoint into it), without the source's accounts. */
 function copyWarehouse(src: string): string {
@@ -222,7 +204,7 @@ async function request(url: string, e: Endpoint, p: Period, token: string): Prom
 }
 
 async function main(): Promise<void> {
-  const src = ensureWarehouse();
+  const src = dbArg ?? demoWarehouse(customers!, seed!);
   console.error(`copying ${src} …`);
   const db = copyWarehouse(src);
   const wh = await openWarehouse({ path: db, readOnly: true });

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { defaultAsOf } from '../../src/analyses/rfm/index.js';
 import { openWarehouse, type Row } from '../../src/warehouse/index.js';
+import { demoWarehouse } from '../demo-warehouse.js';
 import { ENTRIES } from './entries.js';
 
 /**
@@ -31,25 +32,6 @@ if (customers !== null && (!Number.isInteger(customers) || customers < 1)) throw
 
 const out = join(process.cwd(), 'bench', 'out', 'customer-value');
 mkdirSync(out, { recursive: true });
-
-/** The demo warehouse of bench/reports (built once per seed and size, in a child process). */
-function ensureWarehouse(): string {
-  if (dbArg) return dbArg;
-  const dir = join(process.cwd(), 'bench', 'out', 'reports');
-  mkdirSync(dir, { recursive: true });
-  const base = join(dir, `demo-s${seed}-c${customers}`);
-  const db = `${base}.duckdb`;
-  if (existsSync(`${base}.json`) && existsSync(db)) return db;
-  const tmp = `${base}.building.duckdb`;
-  console.error(`building the demo warehouse (${customers} customers, seed ${seed}) …`);
-  const summary = execFileSync(process.execPath, [new URL('../../src/demo/bench.js', import.meta.url).pathname, String(customers), tmp, String(seed)], { encoding: 'utf8', maxBuffer: 1 << 22 });
-  for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
-  renameSync(tmp, db);
-  if (existsSync(`${tmp}.wal`)) renameSync(`${tmp}.wal`, `${db}.wal`);
-  rmSync(`${tmp}.tmp`, { recursive: true, force: true });
-  writeFileSync(`${base}.json`, summary);
-  return db;
-}
 
 const norm = (v: unknown): unknown => {
   if (typeof v === 'bigint') return Number(v);
@@ -103,7 +85,7 @@ function child(side: 'tidemark' | 'hand', db: string, asOf: string, name: string
 }
 
 async function main(): Promise<void> {
-  const db = ensureWarehouse();
+  const db = dbArg ?? demoWarehouse(customers!, seed!);
   const wh = await openWarehouse({ path: db, readOnly: true });
   const asOf = await defaultAsOf(wh);
   const span = (await wh.query(`SELECT count(*) AS n, count(DISTINCT customer_id) AS c FROM orders`)).rows[0]!;

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { buildCatalog } from '../../src/metrics/catalog/index.js';
@@ -8,6 +7,7 @@ import type { Query } from '../../src/query/types.js';
 import { sectionQuery, STANDARD_REPORTS } from '../../src/reports/index.js';
 import type { ReportSection } from '../../src/reports/types.js';
 import { openWarehouse, type Row, type Warehouse } from '../../src/warehouse/index.js';
+import { demoWarehouse } from '../demo-warehouse.js';
 import { adhocQueries } from './adhoc.js';
 import { handSql } from './hand.js';
 
@@ -26,24 +26,6 @@ if (!Number.isInteger(customers) || customers < 1) throw new Error('usage: run.j
 
 const out = join(process.cwd(), 'bench', 'out', 'reports');
 mkdirSync(out, { recursive: true });
-
-/** Builds the demo warehouse once per seed and size (in a child process, so its memory is not ours). */
-function ensureWarehouse(): string {
-  const base = join(out, `demo-s${seed}-c${customers}`);
-  const db = `${base}.duckdb`;
-  if (existsSync(`${base}.json`) && existsSync(db)) return db;
-  const tmp = `${base}.building.duckdb`;
-  console.error(`building the demo warehouse (${customers} customers, seed ${seed}) …`);
-  const t = performance.now();
-  const summary = execFileSync(process.execPath, [new URL('../../src/demo/bench.js', import.meta.url).pathname, String(customers), tmp, String(seed)], { encoding: 'utf8', maxBuffer: 1 << 22 });
-  for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
-  renameSync(tmp, db);
-  if (existsSync(`${tmp}.wal`)) renameSync(`${tmp}.wal`, `${db}.wal`);
-  rmSync(`${tmp}.tmp`, { recursive: true, force: true });
-  writeFileSync(`${base}.json`, summary);
-  console.error(`built in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  return db;
-}
 
 // ---- comparison ------------------------------------------------------------------------------------------
 const norm = (v: unknown): unknown => {
@@ -132,7 +114,7 @@ interface SectionResult {
 }
 
 async function main(): Promise<void> {
-  const db = ensureWarehouse();
+  const db = demoWarehouse(customers, seed);
   const loadStart = loadavg().map(r2);
   const wh: Warehouse = await openWarehouse({ path: db, readOnly: true });
   const catalog = buildCatalog();
