@@ -39,8 +39,8 @@ export async function listImports(wh: Warehouse, limit: number): Promise<ImportS
   return r.rows.map(importSummary);
 }
 
-/** One import with its stored report and quarantined rows; undefined when there is no such import. */
-export async function importDetail(wh: Warehouse, id: number, limit: number): Promise<ImportDetail | undefined> {
+/** One import's log row and its stored report (null when missing or unreadable); undefined when there is no such import. */
+export async function importRecord(wh: Warehouse, id: number): Promise<Pick<ImportDetail, 'import' | 'report'> | undefined> {
   if (!(await existingTables(wh)).has('tm_imports')) return undefined;
   const r = await wh.query(`SELECT ${IMPORT_COLUMNS_SQL}, file_sha256, CAST(report AS VARCHAR) AS report FROM tm_imports WHERE import_id = $1`, [id]);
   const row = r.rows[0];
@@ -51,11 +51,17 @@ export async function importDetail(wh: Warehouse, id: number, limit: number): Pr
   } catch {
     report = null;
   }
+  return { import: { ...importSummary(row), fileSha256: typeof row.file_sha256 === 'string' ? row.file_sha256 : null }, report };
+}
+
+/** One import with its stored report and quarantined rows; undefined when there is no such import. */
+export async function importDetail(wh: Warehouse, id: number, limit: number): Promise<ImportDetail | undefined> {
+  const record = await importRecord(wh, id);
+  if (!record) return undefined;
   const total = await wh.query(`SELECT count(*) AS n FROM tm_quarantine WHERE import_id = $1`, [id]);
   const q = await wh.query(`SELECT line, reason, raw FROM tm_quarantine WHERE import_id = $1 ORDER BY line NULLS LAST, reason LIMIT $2`, [id, limit]);
   return {
-    import: { ...importSummary(row), fileSha256: typeof row.file_sha256 === 'string' ? row.file_sha256 : null },
-    report,
+    ...record,
     quarantineTotal: Number(total.rows[0]?.n ?? 0),
     quarantine: q.rows.map((x) => ({
       line: x.line === null || x.line === undefined ? null : Number(x.line),

@@ -10,9 +10,9 @@ import { rm } from 'node:fs/promises';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { csvLine, UTF8_BOM } from '../../export/csv.js';
-import { IMPORT_TARGETS, type ImportReport } from '../../import/index.js';
+import { IMPORT_TARGETS } from '../../import/index.js';
 import { importTarget } from '../../import/targets.js';
-import { IMPORT_COLUMNS_SQL, importSummary } from '../../cli/commands/status.js';
+import { importRecord, listImports } from '../../cli/commands/log.js';
 import { principalOf, requirePermission, type AppEnv, type Principal } from '../auth.js';
 import { accessOfPrincipal, readAs } from '../data.js';
 import type { Api, ApiDeps } from '../deps.js';
@@ -326,7 +326,7 @@ export function register(app: Api, d: ApiDeps): void {
   app.openapi(routes.history, async (c) => {
     const p = requireImporter(c);
     const limit = c.req.valid('query').limit ?? 50;
-    const imports = await readAs(d.data, p, async (wh) => (await wh.query(`SELECT ${IMPORT_COLUMNS_SQL} FROM tm_imports ORDER BY import_id DESC LIMIT $1`, [limit])).rows.map(importSummary));
+    const imports = await readAs(d.data, p, (wh) => listImports(wh, limit));
     return c.json({ imports }, 200);
   });
 
@@ -334,20 +334,13 @@ export function register(app: Api, d: ApiDeps): void {
     const p = requireImporter(c);
     const id = c.req.valid('param').id;
     const out = await readAs(d.data, p, async (wh, access) => {
-      const row = (await wh.query(`SELECT ${IMPORT_COLUMNS_SQL}, file_sha256, CAST(report AS VARCHAR) AS report FROM tm_imports WHERE import_id = $1`, [id])).rows[0];
-      if (!row) return undefined;
-      let report: ImportReport | null = null;
-      try {
-        report = typeof row.report === 'string' ? (JSON.parse(row.report) as ImportReport) : null;
-      } catch {
-        report = null;
-      }
-      const summary = importSummary(row);
+      const record = await importRecord(wh, id);
+      if (!record) return undefined;
       return {
-        import: { ...summary, fileSha256: typeof row.file_sha256 === 'string' ? row.file_sha256 : null },
-        report: report ? reportView(report, access.maskPersonal) : null,
+        import: record.import,
+        report: record.report ? reportView(record.report, access.maskPersonal) : null,
         // stored with the rows in one transaction; counted here it would be 0 for callers the gate hides the quarantine from
-        quarantineTotal: summary.quarantined,
+        quarantineTotal: record.import.quarantined,
       };
     });
     if (!out) throw new ApiError(404, 'import_not_found', `there is no import ${id}`, 'id');
