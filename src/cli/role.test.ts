@@ -149,3 +149,11 @@ describe('tidemark audit', () => {
     expect(withMeta((m) => m.queryAudit({ action: 'audit_exported' }).entries[0]!.details)).toMatchObject({ rows: 3, file: out, filters: { action: 'role_changed' } });
   });
 });
+
+describe('tidemark serve: bad flags', () => {
+  it('refuses a non-numeric --max-upload-mb before opening anything, naming the flag (exit 2)', () => {
+    const r = tidemark('serve', '--port', '0', '--max-upload-mb', 'lots');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--max-upload-mb must be a positive integer, got 'lots'");
+  });
+});
