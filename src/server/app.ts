@@ -19,6 +19,7 @@ import { authenticate, LoginRateLimiter, SESSION_COOKIE, type AppEnv } from './a
 import { ResultCache, WriteLock, type DataContext } from './data.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, errorBody, fieldOf } from './errors.js';
+import { serveDashboard } from './static.js';
 
 export interface AppOptions {
   /** The warehouse, read-write. Routes never see it: reads go through the access gate, writes through the write lock. */
@@ -40,6 +41,8 @@ export interface AppOptions {
   readonly maxUploadBytes?: number;
   /** Where uploads are written while they wait for and run their import (default `<db>.uploads/`; emptied on start). */
   readonly uploadDir?: string;
+  /** The built dashboard (dist/web) to serve outside /api; none: the server is API only. */
+  readonly dashboardDir?: string;
 }
 
 /** JSON bodies are small; uploads (routes a module lists in `uploads`) stream to disk under their own limit. */
@@ -91,10 +94,10 @@ export function createApp(opts: AppOptions) {
   app.use('*', secureHeaders());
   app.use('*', async (c, next) => {
     await next();
-    c.header('Cache-Control', 'no-store');
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
   // Before every route: nothing below answers an unauthenticated request unless it is in PUBLIC_ROUTES.
-  app.use('*', authenticate(meta, policy));
+  app.use('*', authenticate(meta, policy, opts.dashboardDir !== undefined));
   // After authentication, so an anonymous client cannot make the server read a large body.
   const jsonLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('body_too_large', `the request body is over ${MAX_BODY_BYTES / 1024} KiB`), 413) });
   const uploadRoutes = new Set(API_MODULES.flatMap((m) => m.uploads ?? []));
@@ -109,6 +112,7 @@ export function createApp(opts: AppOptions) {
   };
   const deps: ApiDeps = { meta, catalog: opts.catalog, data, clock, policy, limiter, version, log, secure, uploads };
   for (const m of API_MODULES) m.register(app, deps);
+  if (opts.dashboardDir !== undefined) app.use('*', serveDashboard(opts.dashboardDir));
 
   return app;
 }

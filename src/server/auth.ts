@@ -11,6 +11,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AuthPolicy, MetaStore, Permission, Session, User } from '../accounts/index.js';
 import { secretHash } from '../accounts/secrets.js';
+import { isDashboardRequest } from './static.js';
 import { ApiError } from './errors.js';
 
 export interface Principal {
@@ -44,9 +45,11 @@ export function requirePermission(c: Context<AppEnv>, permission: Permission): P
   return p;
 }
 
-export function authenticate(meta: MetaStore, policy: AuthPolicy): MiddlewareHandler<AppEnv> {
+/** `dashboard`: the server also serves the dashboard's files (GET/HEAD outside /api), which are public: they hold no data. */
+export function authenticate(meta: MetaStore, policy: AuthPolicy, dashboard = false): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (PUBLIC_ROUTES.has(`${c.req.method} ${c.req.path}`)) return next();
+    if (dashboard && isDashboardRequest(c.req.method, c.req.path)) return next();
     const authz = c.req.header('Authorization');
     let principal: Principal | undefined;
     if (authz !== undefined) {

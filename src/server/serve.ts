@@ -12,6 +12,7 @@ import type { Catalog } from '../metrics/types.js';
 import { openWarehouse } from '../warehouse/duckdb.js';
 import { serverFileOf } from '../warehouse/location.js';
 import { createApp } from './app.js';
+import { defaultDashboardDir } from './static.js';
 
 export interface ServeOptions {
   readonly dbPath: string;
@@ -24,10 +25,14 @@ export interface ServeOptions {
   readonly version?: string;
   /** The largest file upload in bytes (default 1 GiB). */
   readonly maxUploadBytes?: number;
+  /** The built dashboard; default dist/web when it exists. */
+  readonly dashboardDir?: string;
 }
 
 export interface RunningServer {
   readonly url: string;
+  /** Whether the dashboard is served (dist/web was built). */
+  readonly dashboard: boolean;
   readonly meta: MetaStore;
   close(): Promise<void>;
 }
@@ -36,6 +41,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const warehouse = await openWarehouse({ path: opts.dbPath });
   const meta = MetaStore.open(metaPathOf(warehouse.path));
   const gate = new AccessGate(warehouse);
+  const dashboardDir = opts.dashboardDir ?? defaultDashboardDir();
   const app = createApp({
     warehouse,
     gate,
@@ -45,6 +51,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     ...(opts.policy ? { policy: opts.policy } : {}),
     ...(opts.version ? { version: opts.version } : {}),
     ...(opts.maxUploadBytes ? { maxUploadBytes: opts.maxUploadBytes } : {}),
+    ...(dashboardDir ? { dashboardDir } : {}),
   });
   let server: ReturnType<typeof serve>;
   try {
@@ -66,6 +73,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   let closed = false;
   return {
     url,
+    dashboard: dashboardDir !== undefined,
     meta,
     close: async () => {
       if (closed) return;

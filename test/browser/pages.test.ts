@@ -1,0 +1,51 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoServer, launchChromium, openTab, screenshot, settled, signIn, type DemoServer } from './harness.js';
+
+const PAGES = ['overview', 'explore', 'reports', 'customers', 'geography', 'data', 'admin'] as const;
+
+let srv: DemoServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  srv = await demoServer({ users: [{ login: 'admin', role: 'admin' }] });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await srv?.close();
+});
+
+describe('every page, both languages', () => {
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`${locale}: signs in, opens each page from the navigation, no console errors`, async () => {
+      const { page, errors, context } = await openTab(browser, { locale });
+      await signIn(page, srv.url, 'admin');
+      for (const p of PAGES) {
+        await page.locator(`[data-testid=nav-${p}]`).click();
+        await page.waitForURL(new RegExp(`/${p}`));
+        await settled(page);
+        expect(await page.locator('html').getAttribute('lang')).toBe(locale);
+        await screenshot(page, `${p}-${locale}`);
+      }
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+});
+
+describe('session', () => {
+  it('a wrong password is refused with the reason shown; sign out returns to the login page', async () => {
+    const { page, context } = await openTab(browser, { locale: 'en' });
+    await page.goto(srv.url);
+    await page.locator('input[name=login]').fill('admin');
+    await page.locator('input[name=password]').fill('wrong password');
+    await page.locator('button[type=submit]').click();
+    await expect.poll(() => page.locator('[role=alert]').textContent()).toContain('Sign-in failed');
+    await signIn(page, srv.url, 'admin');
+    await page.locator('[data-testid=user-menu]').click();
+    await page.locator('[data-testid=logout]').click();
+    await page.locator('input[name=login]').waitFor();
+    await context.close();
+  });
+});
