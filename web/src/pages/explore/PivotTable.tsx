@@ -96,7 +96,7 @@ export function PivotTable({
                 const v = r[c.key];
                 const text = valueLabel(cat, c.key, v, locale, m('empty'));
                 return (
-                  <td key={c.key} className="explore-label">
+                  <td key={c.key} className="explore-label" data-dim={c.key} data-key={v === null || v === undefined ? '' : String(v)}>
                     {v !== null && v !== undefined && canDrill(st, dims, c.key) ? (
                       <button type="button" className="explore-drill" data-testid="drill-down" data-dimension={c.key} data-value={String(v)} title={m('drill.down', { value: text })} onClick={() => onDrillDown(c.key, String(v))}>
                         ▸ {text}
