@@ -199,6 +199,32 @@ describe('Explore', () => {
     expect(await page.locator('[data-testid=chart-line]').getAttribute('aria-pressed')).toBe('true');
     await screenshot(page, 'explore-compare-en');
 
+    // Clicking the chart: orders by year as bars; the third bar (2025) is the tallest, so the middle of its band hits it.
+    await page.goto(`${srv.url}/explore?m=orders&r=year&ch=bar`);
+    await settled(page);
+    const canvas = page.locator('[data-testid=explore-chart-canvas]');
+    await canvas.locator('canvas').first().waitFor();
+    await page.waitForTimeout(600); // the bars' entry animation
+    const box = (await canvas.boundingBox())!;
+    const at = { x: 70 + (box.width - 16 - 70) * (2.5 / 3), y: box.height * 0.62 };
+    const y2025 = byKey((await post(context, '/api/query', { metrics: ['orders'], dimensions: ['year'] })).rows as Row[], 'year', 'orders')['2025']!;
+    // …with "shows records": the records of the bar, as many as its orders
+    await page.locator('[data-testid=click-mode]').selectOption('through');
+    await canvas.click({ position: at });
+    await page.locator('[data-testid=records-total]').waitFor();
+    expect(Number(await page.locator('[data-testid=records-total]').getAttribute('data-total'))).toBe(y2025);
+    expect(await page.locator('[data-testid=records-value]').textContent()).toBe(y2025.toLocaleString('en'));
+    await page.locator('[data-testid=records-close]').click();
+    // …with "drills down": 2025 by quarter
+    await page.locator('[data-testid=click-mode]').selectOption('down');
+    await canvas.click({ position: at });
+    await page.waitForURL(/dp=year%3A2025/);
+    expect(page.url()).toMatch(/r=quarter/);
+    await expect.poll(async () => Object.keys(await column(page, 'orders'))).toEqual(['2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4']);
+    const q2025 = await post(context, '/api/query', { metrics: ['orders'], dimensions: ['quarter'], filters: [{ dimension: 'year', op: 'eq', values: ['2025'] }] });
+    expect(await column(page, 'orders')).toEqual(byKey(q2025.rows as Row[], 'quarter', 'orders'));
+    await screenshot(page, 'explore-chart-drilled-en');
+
     // The starter analysis from the empty state.
     await page.goto(`${srv.url}/explore`);
     await settled(page);

@@ -13,7 +13,6 @@ export function Builder({ cat, st, update }: { cat: Catalog; st: ExploreState; u
       <MetricPicker cat={cat} selected={st.metrics} onChange={(metrics) => update({ metrics })} />
       <DimPicker title={m('rows')} testId="rows" cat={cat} selected={st.rows} exclude={st.cols} onChange={(rows) => update({ rows, drill: [], sort: undefined })} />
       <DimPicker title={m('columns')} testId="cols" cat={cat} selected={st.cols} exclude={st.rows} onChange={(cols) => update({ cols, drill: [], sort: undefined })} />
-      <FilterEditor cat={cat} st={st} />
       <section className="explore-section">
         <h3>{m('compare')}</h3>
         <select
@@ -29,6 +28,7 @@ export function Builder({ cat, st, update }: { cat: Catalog; st: ExploreState; u
         </select>
         {!compareApplies(st) && <p className="muted small">{m('compare.pivotOnly')}</p>}
       </section>
+      <FilterEditor cat={cat} st={st} />
     </aside>
   );
 }

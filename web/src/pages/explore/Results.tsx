@@ -150,7 +150,7 @@ export function Results({
       ) : isEmptyGrid(grid) ? (
         <Empty title={m('noRows.title')} hint={m('noRows.hint')} />
       ) : (
-        <div className={res.loading ? 'reloading' : undefined}>
+        <div className={`explore-results${res.loading ? ' reloading' : ''}`}>
           {showSql && <SqlPanel grid={grid} />}
           {option && (
             <Card testId="explore-chart" className="explore-chart">

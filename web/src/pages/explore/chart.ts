@@ -2,7 +2,7 @@
  * The chart of a grid (pure): which chart suits its shape, and the ECharts option for each type. Every data item
  * carries its `cell` (metric + dimension values), so a click drills down (on the category) or through (the records).
  */
-import { formatValue } from '../../i18n/format.js';
+import { formatCompact, formatValue } from '../../i18n/format.js';
 import type { Locale } from '../../i18n/index.js';
 import type { Cell, Grid, GridColumn, Row } from './grid.js';
 import type { ChartType } from './state.js';
@@ -19,6 +19,8 @@ export interface ChartContext {
 interface Series {
   readonly name: string;
   readonly unit: string | undefined;
+  /** The previous period's values (compare): drawn dashed. */
+  readonly previous?: boolean;
   readonly points: { readonly value: unknown; readonly cell: Cell }[];
 }
 
@@ -85,7 +87,14 @@ export function chartModel(g: Grid, ctx: ChartContext): ChartModel {
   return {
     axisDims: g.rowDims,
     categories: g.rows.map((r) => label(r, g.rowDims)),
-    series: metricCols.map((c) => ({ name: ctx.columnLabel(c), unit: c.unit, points: g.rows.map((r) => ({ value: r[c.key], cell: cellOf(r, c, dimsOf(r, g.rowDims)) })) })),
+    series: g.columns
+      .filter((c) => c.kind === 'metric' || c.kind === 'previous')
+      .map((c) => ({
+        name: ctx.columnLabel(c),
+        unit: c.unit,
+        ...(c.kind === 'previous' ? { previous: true } : {}),
+        points: g.rows.map((r) => ({ value: r[c.key], cell: cellOf(r, c, dimsOf(r, g.rowDims)) })),
+      })),
   };
 }
 
@@ -143,7 +152,8 @@ export function chartOption(m: ChartModel, type: ChartType, ctx: ChartContext): 
       ],
     };
   }
-  const yAxis = units.slice(0, 2).map((u, i) => ({ type: 'value', position: i === 0 ? 'left' : 'right', axisLabel: { formatter: (v: number) => fmt(v, u) }, splitLine: { show: i === 0 } }));
+  const axisFmt = (v: number, u: string | undefined) => (u === 'currency' ? `¥${formatCompact(v, ctx.locale, 0)}` : u === 'ratio' || u === 'change' ? fmt(v, u) : formatCompact(v, ctx.locale, 0));
+  const yAxis = units.slice(0, 2).map((u, i) => ({ type: 'value', position: i === 0 ? 'left' : 'right', axisLabel: { formatter: (v: number) => axisFmt(v, u) }, splitLine: { show: i === 0 } }));
   const many = m.categories.length > 24;
   return {
     tooltip: { trigger: 'axis', valueFormatter: undefined, formatter: (ps: { axisValueLabel: string; marker: string; seriesName: string; value: unknown; seriesIndex: number }[]) => [ps[0]?.axisValueLabel ?? '', ...ps.map((p) => `${p.marker}${p.seriesName}: ${fmt(p.value, m.series[p.seriesIndex]?.unit)}`)].join('<br/>') },
@@ -158,6 +168,7 @@ export function chartOption(m: ChartModel, type: ChartType, ctx: ChartContext): 
       yAxisIndex: Math.min(1, units.indexOf(s.unit)),
       ...(type === 'stacked' ? { stack: 'total' } : {}),
       ...(type === 'line' ? { smooth: true, symbolSize: 6, showSymbol: m.categories.length <= 60 } : { barMaxWidth: 36 }),
+      ...(s.previous ? (type === 'line' ? { lineStyle: { type: 'dashed' } } : { itemStyle: { opacity: 0.45 } }) : {}),
       data: s.points.map((p) => ({ value: num(p.value), cell: p.cell })),
     })),
   };
