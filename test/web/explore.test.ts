@@ -194,4 +194,14 @@ describe('charts', () => {
     const pie = chartOption(m, 'pie', ctx) as { series: { data: { name: string }[] }[] };
     expect(pie.series[0]!.data.map((d) => d.name)).toEqual(['jd', 'Tmall']);
   });
+
+  it('a pie keeps the 11 largest slices and folds the rest into one', () => {
+    const rows = Array.from({ length: 15 }, (_, i) => ({ city: `c${i}`, orders: i + 1 }));
+    const g = gridOfQuery({ columns: [{ key: 'city', kind: 'dimension', label: L('City') }, { key: 'orders', kind: 'metric', label: L('Orders'), unit: 'count', metric: 'orders' }], rows, sql: '', params: [] });
+    const pie = chartOption(chartModel(g, ctx), 'pie', { ...ctx, otherLabel: 'Other' }) as { series: { data: { name: string; value: number; cell?: unknown }[] }[] };
+    const data = pie.series[0]!.data;
+    expect(data).toHaveLength(12);
+    expect(data[0]).toMatchObject({ name: 'c14', value: 15 });
+    expect(data[11]).toEqual({ name: 'Other', value: 1 + 2 + 3 + 4 });
+  });
 });

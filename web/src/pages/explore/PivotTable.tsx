@@ -82,7 +82,28 @@ export function PivotTable({
                 onClick={() => onSort(c.key)}
                 data-testid={`th-${c.key}`}
               >
-                {columnHeader(c, grid, cat, locale, m('pivotTotal'))}
+                {(() => {
+                  const text = columnHeader(c, grid, cat, locale, m('pivotTotal'));
+                  const d = grid.colDims.length === 1 ? grid.colDims[0]! : undefined;
+                  const v = d ? c.colValues?.[d] : undefined;
+                  if (!d || v === undefined || v === '' || c.isTotal || !canDrill(st, dims, d)) return text;
+                  return (
+                    <button
+                      type="button"
+                      className="explore-drill"
+                      data-testid="drill-down-col"
+                      data-dimension={d}
+                      data-value={v}
+                      title={m('drill.down', { value: text })}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        onDrillDown(d, v);
+                      }}
+                    >
+                      ▸ {text}
+                    </button>
+                  );
+                })()}
                 <span className="sort-mark">{st.sort?.key === c.key ? (st.sort.desc ? ' ▼' : ' ▲') : ''}</span>
               </th>
             ))}

@@ -62,6 +62,7 @@ export function Results({
       locale,
       isTime: (d) => !!dims.get(d)?.time,
       valueLabel: (d, v) => valueLabel(cat, d, v, locale, m('empty')),
+      otherLabel: m('other'),
       columnLabel: (c) => (res.data ? columnHeader(c, res.data, cat, locale, m('pivotTotal')) : label(c.label, locale)),
     }),
     [locale, dims, cat, res.data, m],

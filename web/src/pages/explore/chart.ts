@@ -14,7 +14,11 @@ export interface ChartContext {
   /** Whether a dimension is a time dimension. */
   readonly isTime: (dimension: string) => boolean;
   readonly columnLabel: (c: GridColumn) => string;
+  /** The pie's slice for everything past the largest ones. */
+  readonly otherLabel?: string;
 }
+
+const PIE_SLICES = 12;
 
 interface Series {
   readonly name: string;
@@ -128,7 +132,7 @@ export function chartOption(m: ChartModel, type: ChartType, ctx: ChartContext): 
           radius: ['35%', '68%'],
           center: ['40%', '52%'],
           label: { formatter: '{b}: {d}%' },
-          data: (s?.points ?? []).map((p, i) => ({ name: m.categories[i], value: num(p.value), cell: p.cell })),
+          data: pieData(m, ctx),
         },
       ],
     };
@@ -172,4 +176,13 @@ export function chartOption(m: ChartModel, type: ChartType, ctx: ChartContext): 
       data: s.points.map((p) => ({ value: num(p.value), cell: p.cell })),
     })),
   };
+}
+
+/** The first series as pie slices, largest first; past PIE_SLICES the rest is one "other" slice (not drillable). */
+function pieData(m: ChartModel, ctx: ChartContext): { name: string; value: number | null; cell?: Cell }[] {
+  const s = m.series[0];
+  const all = (s?.points ?? []).map((p, i) => ({ name: m.categories[i] ?? '', value: num(p.value), cell: p.cell })).sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
+  if (all.length <= PIE_SLICES) return all;
+  const rest = all.slice(PIE_SLICES - 1).reduce((t, x) => t + (x.value ?? 0), 0);
+  return [...all.slice(0, PIE_SLICES - 1), { name: ctx.otherLabel ?? 'Other', value: rest }];
 }

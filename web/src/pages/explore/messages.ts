@@ -78,6 +78,7 @@ export const useM = defineMessages(
     ms: '{{ms}} ms',
     empty: '(empty)',
     grandTotal: 'Grand total',
+    other: 'Other',
   },
   {
     subtitle: '选择指标和维度；点击行标签下钻，点击数字查看明细记录。',
@@ -155,5 +156,6 @@ export const useM = defineMessages(
     ms: '{{ms}} 毫秒',
     empty: '（空）',
     grandTotal: '总计',
+    other: '其他',
   },
 );
