@@ -46,6 +46,12 @@ async function column(page: Page, col: string): Promise<Record<string, number>> 
   );
 }
 
+/** Settled, and no answer is being replaced (the page keeps the previous table dimmed while the next one loads). */
+async function ready(page: Page): Promise<void> {
+  await settled(page);
+  await page.waitForFunction(() => document.querySelector('.reloading') === null);
+}
+
 const byKey = (rows: Row[], dim: string, metric: string) => Object.fromEntries(rows.filter((r) => Number(r._grouping ?? 0) === 0).map((r) => [String(r[dim]), Number(r[metric])]));
 
 describe('Explore', () => {
@@ -54,7 +60,7 @@ describe('Explore', () => {
     await signIn(page, srv.url, 'ana');
     await page.locator('[data-testid=nav-explore]').click();
     await page.waitForURL(/\/explore/);
-    await settled(page);
+    await ready(page);
     await page.locator('[data-testid=explore-empty]').waitFor();
     expect(await page.locator('[data-testid=explore-empty]').textContent()).toContain('开始分析');
     await screenshot(page, 'explore-empty-zh-CN');
@@ -66,8 +72,8 @@ describe('Explore', () => {
     await page.locator('[data-testid=metric-search]').fill('');
     await page.locator('[data-testid=metric-revenue]').click();
     await page.locator('[data-testid=add-rows]').selectOption('year');
-    await page.locator('[data-testid=pivot-table]').waitFor();
-    await settled(page);
+    await page.locator('[data-testid=th-year]').waitFor();
+    await ready(page);
     expect(page.url()).toMatch(/m=orders&m=revenue/);
     expect(page.url()).toMatch(/r=year/);
     const years = await post(context, '/api/query', { metrics: ['orders', 'revenue'], dimensions: ['year'], totals: true });
@@ -83,7 +89,7 @@ describe('Explore', () => {
     // Drill down: click the row label 2024 → quarters of 2024, filter in the URL, numbers as the API's for year = 2024.
     await page.locator('[data-testid=drill-down][data-value="2024"]').click();
     await page.waitForURL(/dp=year%3A2024/);
-    await settled(page);
+    await ready(page);
     expect(page.url()).toMatch(/r=quarter/);
     await expect.poll(async () => Object.keys(await column(page, 'revenue'))).toEqual(['2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4']);
     const q2024 = await post(context, '/api/query', { metrics: ['orders', 'revenue'], dimensions: ['quarter'], filters: [{ dimension: 'year', op: 'eq', values: ['2024'] }] });
@@ -104,7 +110,7 @@ describe('Explore', () => {
     await page.locator('[data-testid=records-th-amount]').click();
     await page.locator('[data-testid=records-th-amount]').click();
     await expect.poll(() => page.locator('[data-testid=records-th-amount]').getAttribute('aria-sort')).toBe('descending');
-    await settled(page);
+    await ready(page);
     await screenshot(page, 'explore-records-zh-CN');
     await page.locator('[data-testid=records-close]').click();
     await page.locator('[data-testid=drill-through]').waitFor({ state: 'detached' });
@@ -154,7 +160,7 @@ describe('Explore', () => {
     const { page, errors, context } = await openTab(browser, { locale: 'en' });
     await signIn(page, srv.url, 'ana');
     await page.goto(`${srv.url}/explore?m=revenue&r=channel&c=year`);
-    await settled(page);
+    await ready(page);
     await page.locator('[data-testid=pivot-table]').waitFor();
     expect(await page.locator('[data-testid=th-channel]').textContent()).toContain('Channel');
     const pv = await post(context, '/api/pivot', { metrics: ['revenue'], rows: ['channel'], columns: ['year'] });
@@ -181,15 +187,25 @@ describe('Explore', () => {
     await page.locator('[data-testid="filter-value-tmall"]').click();
     await page.locator('[data-testid=filter-apply]').click();
     await page.waitForURL(/f=channel%3Atmall/);
-    await settled(page);
+    await ready(page);
     await expect.poll(async () => Object.keys(await column(page, '2024'))).toEqual(['tmall']);
     const tm = await post(context, '/api/pivot', { metrics: ['revenue'], rows: ['channel'], columns: ['year'], filters: [{ dimension: 'channel', op: 'in', values: ['tmall'] }] });
     expect((await column(page, '2024')).tmall).toBe(Number((tm.rows as Row[])[0]!['2024']));
     expect(await page.locator('[data-testid=filter-channel]').textContent()).toContain('tmall');
 
+    // Drill down on a column: 2024 → its quarters across the top.
+    await page.locator('[data-testid=drill-down-col][data-value="2024"]').click();
+    await page.waitForURL(/dp=year%3A2024/);
+    expect(page.url()).toMatch(/c=quarter/);
+    await page.locator('[data-testid="th-2024-Q1"]').waitFor();
+    const tq = await post(context, '/api/pivot', { metrics: ['revenue'], rows: ['channel'], columns: ['quarter'], filters: [{ dimension: 'channel', op: 'in', values: ['tmall'] }, { dimension: 'year', op: 'eq', values: ['2024'] }] });
+    for (const q of ['2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4']) expect((await column(page, q)).tmall).toBe(Number((tq.rows as Row[])[0]![q]));
+    // the quarters' row total is the year's number before the drill
+    expect((await column(page, '_total')).tmall).toBe(Number((tm.rows as Row[])[0]!['2024']));
+
     // Compare (year over year) on a flat table: previous and change columns from the API.
     await page.goto(`${srv.url}/explore?m=orders&r=quarter&cmp=yoy&from=2025-01-01&to=2025-12-31`);
-    await settled(page);
+    await ready(page);
     await page.locator('[data-testid=pivot-table]').waitFor();
     const head = await page.locator('[data-testid=pivot-table] thead').textContent();
     expect(head).toContain('YoY');
@@ -201,7 +217,7 @@ describe('Explore', () => {
 
     // Clicking the chart: orders by year as bars; the third bar (2025) is the tallest, so the middle of its band hits it.
     await page.goto(`${srv.url}/explore?m=orders&r=year&ch=bar`);
-    await settled(page);
+    await ready(page);
     const canvas = page.locator('[data-testid=explore-chart-canvas]');
     await canvas.locator('canvas').first().waitFor();
     await page.waitForTimeout(600); // the bars' entry animation
@@ -227,7 +243,7 @@ describe('Explore', () => {
 
     // The starter analysis from the empty state.
     await page.goto(`${srv.url}/explore`);
-    await settled(page);
+    await ready(page);
     await page.locator('[data-testid=starter]').click();
     await page.waitForURL(/m=revenue&m=orders&r=month/);
     await page.locator('[data-testid=pivot-table]').waitFor();
