@@ -241,6 +241,11 @@ describe('Explore', () => {
     expect(await column(page, 'orders')).toEqual(byKey(q2025.rows as Row[], 'quarter', 'orders'));
     await screenshot(page, 'explore-chart-drilled-en');
 
+    // No rows: a period without orders shows the designed empty state.
+    await page.goto(`${srv.url}/explore?m=revenue&r=month&from=2030-01-01&to=2030-03-31`);
+    await ready(page);
+    expect(await page.locator('.explore-main .state-empty').textContent()).toContain('No rows for this selection');
+
     // The starter analysis from the empty state.
     await page.goto(`${srv.url}/explore`);
     await ready(page);

@@ -63,7 +63,9 @@ export function PivotTable({
         data-row={r ? i : 'total'}
         data-value={String(v)}
         title={m('drill.through', { value: text })}
+        tabIndex={0}
         onClick={() => onDrillThrough(cell)}
+        onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), onDrillThrough(cell))}
       >
         {text}
       </td>

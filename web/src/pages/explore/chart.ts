@@ -171,7 +171,7 @@ export function chartOption(m: ChartModel, type: ChartType, ctx: ChartContext): 
       name: s.name,
       yAxisIndex: Math.min(1, units.indexOf(s.unit)),
       ...(type === 'stacked' ? { stack: 'total' } : {}),
-      ...(type === 'line' ? { smooth: true, symbolSize: 6, showSymbol: m.categories.length <= 60 } : { barMaxWidth: 36 }),
+      ...(type === 'line' ? { symbolSize: 6, showSymbol: m.categories.length <= 60 } : { barMaxWidth: 36 }),
       ...(s.previous ? (type === 'line' ? { lineStyle: { type: 'dashed' } } : { itemStyle: { opacity: 0.45 } }) : {}),
       data: s.points.map((p) => ({ value: num(p.value), cell: p.cell })),
     })),
