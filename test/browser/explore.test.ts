@@ -241,6 +241,21 @@ describe('Explore', () => {
     expect(await column(page, 'orders')).toEqual(byKey(q2025.rows as Row[], 'quarter', 'orders'));
     await screenshot(page, 'explore-chart-drilled-en');
 
+    // Drill-through on revenue of one day: every record on one page, their amounts add up to the number clicked.
+    await page.goto(`${srv.url}/explore?m=revenue&r=day&from=2023-03-01&to=2023-03-31`);
+    await ready(page);
+    const dayCell = page.locator('[data-testid=pivot-table] tbody td[data-col=revenue]').first();
+    const dayRevenue = Number(await dayCell.getAttribute('data-value'));
+    await dayCell.click();
+    await page.locator('[data-testid=records-sum]').waitFor();
+    const dayCount = Number(await page.locator('[data-testid=records-total]').getAttribute('data-total'));
+    expect(dayCount).toBeGreaterThan(0);
+    expect(dayCount).toBeLessThanOrEqual(25);
+    expect(await page.locator('[data-testid=record]').count()).toBe(dayCount);
+    expect(Number(await page.locator('[data-testid=records-sum]').getAttribute('data-sum'))).toBeCloseTo(dayRevenue, 2);
+    await screenshot(page, 'explore-records-en');
+    await page.locator('[data-testid=records-close]').click();
+
     // No rows: a period without orders shows the designed empty state.
     await page.goto(`${srv.url}/explore?m=revenue&r=month&from=2030-01-01&to=2030-03-31`);
     await ready(page);

@@ -81,7 +81,11 @@ export function DrillThrough({ cat, cell, scope, onClose }: { cat: Catalog; cell
               {m('records.count', { count: d.total })}
             </span>
           )}
-          {pageSum !== undefined && amountCol && <span className="muted small">{m('records.sumOnPage', { column: amountCol.name, sum: formatNumber(pageSum, locale, 2) })}</span>}
+          {pageSum !== undefined && amountCol && d && (
+            <span className="muted small" data-testid="records-sum" data-sum={pageSum} data-column={amountCol.name}>
+              {m(d.total <= d.rows.length ? 'records.sum' : 'records.sumOnPage', { column: amountCol.name, sum: formatNumber(pageSum, locale, 2) })}
+            </span>
+          )}
         </div>
         {res.error ? (
           <ExploreError error={res.error} retry={res.reload} />
