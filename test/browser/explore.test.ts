@@ -274,6 +274,21 @@ describe('Explore', () => {
     await context.close();
   });
 
+  it('zh-CN on a tablet (820×1180): the builder above the answer, the table scrolls sideways', async () => {
+    const { page, errors, context } = await openTab(browser, { locale: 'zh-CN', viewport: { width: 820, height: 1180 } });
+    await signIn(page, srv.url, 'ana');
+    await page.goto(`${srv.url}/explore?m=revenue&m=orders&r=province&c=year`);
+    await ready(page);
+    await page.locator('[data-testid=pivot-table]').waitFor();
+    const builder = (await page.locator('[data-testid=explore-builder]').boundingBox())!;
+    const table = (await page.locator('[data-testid=explore-table-card]').boundingBox())!;
+    expect(table.y).toBeGreaterThan(builder.y + builder.height - 1);
+    expect(await page.locator('[data-testid=pivot-table] thead').textContent()).toContain('2025 · 销售额');
+    await screenshot(page, 'explore-tablet-zh-CN');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('en: a query the server refuses shows its message, code and field', async () => {
     const { page, errors, context } = await openTab(browser, { locale: 'en' });
     await signIn(page, srv.url, 'ana');

@@ -115,7 +115,7 @@ function DimPicker({ title, testId, cat, selected, exclude, onChange }: { title:
             return items.length ? (
               <optgroup key={g} label={m(`group.${g}`)}>
                 {items.map((d) => (
-                  <option key={d.key} value={d.key}>
+                  <option key={d.key} value={d.key} title={d.description}>
                     {label(d.label, locale)}
                   </option>
                 ))}
