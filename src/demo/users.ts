@@ -36,8 +36,8 @@ export interface DemoUser {
 
 export const DEMO_USERS: readonly DemoUser[] = [
   { login: 'admin', role: 'admin', shows: 'everything: all customers, personal data in clear, the Admin page' },
-  { login: 'manager', role: 'manager', branch: DEMO_MANAGER_BRANCH, shows: `one branch: the customers of ${DEMO_MANAGER_BRANCH} and its departments` },
-  { login: 'rep', role: 'sales_rep', employeeId: DEMO_REP_EMPLOYEE, shows: `a sales rep: only their own customers (employee ${DEMO_REP_EMPLOYEE})` },
+  { login: 'manager', role: 'manager', branch: DEMO_MANAGER_BRANCH, shows: 'one branch: the customers of its reps' },
+  { login: 'rep', role: 'sales_rep', employeeId: DEMO_REP_EMPLOYEE, shows: 'a sales rep: only their own customers' },
 ];
 
 export interface DemoLogin extends DemoUser {
