@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetaStore, metaPathOf } from '../../src/accounts/index.js';
-import { DEMO_PASSWORD, DEMO_REP_EMPLOYEE, ensureDemoUsers } from '../../src/demo/users.js';
+import { DEMO_MANAGER_BRANCH, DEMO_PASSWORD, DEMO_REP_EMPLOYEE, ensureDemoUsers } from '../../src/demo/users.js';
 import { openWarehouse } from '../../src/warehouse/index.js';
 import { formatMoney } from '../../web/src/i18n/format.js';
 import { demoServer, launchChromium, openTab, screenshot, settled, signIn, type DemoServer } from './harness.js';
@@ -50,6 +50,8 @@ interface Facts {
   /** A customer of another rep, and one without an owner (an online-only shopper). */
   readonly otherRepCustomer: { id: string; name: string };
   readonly unownedCustomer: string;
+  /** Customers of the manager's branch (owned by an employee of U100 or its departments). */
+  readonly branchCustomers: number;
 }
 
 let srv: DemoServer;
@@ -74,7 +76,23 @@ async function handFacts(dbPath: string): Promise<Facts> {
     );
     const other = (await q(`SELECT customer_id, name FROM customers WHERE owner_employee_id = $1 AND kind = 'person' ORDER BY customer_id LIMIT 1`, [OTHER_REP]))[0]!;
     const unowned = (await q(`SELECT customer_id FROM customers WHERE owner_employee_id IS NULL ORDER BY customer_id LIMIT 1`))[0]!;
-    return { ids, withPhone, revenue, otherRepCustomer: { id: String(other.customer_id), name: String(other.name) }, unownedCustomer: String(unowned.customer_id) };
+    const branch = Number(
+      (
+        await q(
+          `SELECT count(*) AS n FROM customers WHERE owner_employee_id IN (SELECT employee_id FROM employees
+             WHERE unit_id IN (SELECT unit_id FROM org_units WHERE unit_id = $1 OR parent_id = $1))`,
+          [DEMO_MANAGER_BRANCH],
+        )
+      )[0]?.n,
+    );
+    return {
+      ids,
+      withPhone,
+      revenue,
+      otherRepCustomer: { id: String(other.customer_id), name: String(other.name) },
+      unownedCustomer: String(unowned.customer_id),
+      branchCustomers: branch,
+    };
   } finally {
     await wh.close();
   }
@@ -141,6 +159,21 @@ describe('a sales rep sees only their own customers, masked', () => {
     const own = await apiGet(page, `/api/customers/${facts.otherRepCustomer.id}`);
     expect(own.status).toBe(200);
     expect(own.body.attributes.name).toBe(facts.otherRepCustomer.name);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the demo manager sees their branch’s customers, in clear', async () => {
+    const { page, context, errors } = await openTab(browser, { locale: 'zh-CN' });
+    await signIn(page, srv.url, 'manager', DEMO_PASSWORD);
+    const list = await apiGet(page, '/api/customers?limit=1000');
+    expect(facts.branchCustomers).toBeGreaterThan(facts.ids.length);
+    expect(list.body.total).toBe(facts.branchCustomers);
+    expect(list.body.customers.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining([...facts.ids]));
+    const phones = list.body.customers.map((c: { phone: string | null }) => c.phone).filter((p: string | null) => p !== null);
+    expect(phones.length).toBeGreaterThan(0);
+    for (const p of phones) expect(p).toMatch(/^\+861\d{10}$/);
+    expect(await page.locator('[data-testid=nav-admin]').count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });
