@@ -320,17 +320,44 @@ describe('overview', () => {
   });
 });
 
+/** `tidemark start` serving: its JSON once it listens, and stop() sends SIGINT (Ctrl-C) and resolves with the exit code. */
+async function serving(args: readonly string[]): Promise<{ json: any; stop: () => Promise<number> }> {
+  const child = spawn(process.execPath, [BIN, ...args, '--json'], { cwd: s.dir, env: { ...process.env, TIDEMARK_DB: undefined }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number>((done) => child.once('exit', (code, signal) => done(code ?? (signal ? 128 : 1))));
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += String(d)));
+  const json = await new Promise<any>((done, fail) => {
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      try {
+        done(JSON.parse(out));
+      } catch {
+        // not complete yet
+      }
+    });
+    void exited.then((code) => fail(new Error(`tidemark start exited (${code}) before it printed its JSON: ${err}`)));
+  });
+  return {
+    json,
+    stop: async () => {
+      child.kill('SIGINT');
+      return exited;
+    },
+  };
+}
+
 describe('start', () => {
   it('builds the demo warehouse when there is none, then only reads it', async () => {
     const fresh = join(s.dir, 'fresh', 'demo.duckdb');
-    const first = await json(['start', '--db', fresh]);
+    const first = await json(['start', '--db', fresh, '--no-serve']);
     expect(first.state).toBe('built-demo');
     expect(first.warehouse).toBe(fresh);
     expect(first.demo).toMatchObject({ seed: 42, customers: 20000 });
     expect(first.overview.orders).toBeGreaterThan(0);
     expect(first.overview.customers).toBeGreaterThan(0);
     const size = statSync(fresh).size;
-    const again = await json(['start', '--db', fresh]);
+    const again = await json(['start', '--db', fresh, '--no-serve']);
     expect(again.state).toBe('existing');
     expect(again.demo).toBeNull();
     expect(again.overview).toEqual(first.overview);
@@ -338,8 +365,10 @@ describe('start', () => {
   });
 
   it('shows an existing warehouse without touching it', async () => {
-    const r = await json(['start', '--db', DB]);
+    const r = await json(['start', '--db', DB, '--no-serve']);
     expect(r).toMatchObject({ state: 'existing', demo: null, overview: { orders: 3, revenue: 330 } });
+    expect(r.serving).toBeUndefined();
+    expect(existsSync(`${DB}.meta.sqlite`)).toBe(false);
   });
 
   it('never mixes demo data into a warehouse that has data but no orders', async () => {
@@ -347,7 +376,54 @@ describe('start', () => {
     const wh = await openWarehouse({ path });
     await wh.run(`INSERT INTO customers (customer_id, name) VALUES ('REAL1', '真实客户')`);
     await wh.close();
-    const r = await json(['start', '--db', path]);
+    const r = await json(['start', '--db', path, '--no-serve']);
     expect(r).toMatchObject({ state: 'no-orders', demo: null, overview: { customers: 1, orders: 0 } });
+  });
+
+  it('without --no-serve, runs the dashboard on 127.0.0.1 with the demo logins until Ctrl-C', async () => {
+    const path = join(s.dir, 'fresh', 'demo.duckdb');
+    const run = await serving(['start', '--db', path, '--port', '0']);
+    try {
+      expect(run.json).toMatchObject({ state: 'existing', warehouse: path });
+      const sv = run.json.serving;
+      expect(sv.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(sv.usersCreated).toBe(true);
+      expect(sv.logins.map((l: any) => [l.login, l.role, l.password, l.personalData])).toEqual([
+        ['admin', 'admin', 'tidemark-demo', 'clear'],
+        ['manager', 'manager', 'tidemark-demo', 'clear'],
+        ['rep', 'sales_rep', 'tidemark-demo', 'masked'],
+      ]);
+      // The rep signs in and sees their own customers, phones masked.
+      const login = await fetch(`${sv.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'rep', password: 'tidemark-demo' }) });
+      expect(login.status).toBe(200);
+      const cookie = (login.headers.get('set-cookie') ?? '').split(/,(?=\s*tm_)/).map((c) => c.split(';')[0]!.trim()).join('; ');
+      const list = (await (await fetch(`${sv.url}/api/customers?limit=5`, { headers: { cookie } })).json()) as any;
+      expect(list.total).toBeGreaterThan(100);
+      for (const c of list.customers) {
+        expect(c.owner).toBe('E024');
+        if (c.phone) expect(c.phone).toMatch(/^(\+86)?1\d\d\*{4}\d{4}$/);
+      }
+    } finally {
+      expect(await run.stop()).toBe(0);
+    }
+    expect(existsSync(`${path}.server.json`)).toBe(false);
+    // A second run finds the accounts and prints the same logins, creating nothing.
+    const again = await serving(['start', '--db', path, '--port', '0']);
+    expect(again.json.serving).toMatchObject({ usersCreated: false, logins: [{ login: 'admin' }, { login: 'manager' }, { login: 'rep' }] });
+    expect(await again.stop()).toBe(0);
+  });
+
+  it('never adds demo logins to a warehouse that is not a generated demo', async () => {
+    const run = await serving(['start', '--db', DB, '--port', '0']);
+    try {
+      expect(run.json.serving).toMatchObject({ usersCreated: false, logins: [] });
+      expect(run.json.serving.note).toMatch(/not \(only\) a generated demo.*tidemark user add/);
+    } finally {
+      expect(await run.stop()).toBe(0);
+    }
+  });
+
+  it('refuses a bad --port, naming the flag', async () => {
+    await usageError(['start', '--db', DB, '--port', 'x'], /--port/);
   });
 });

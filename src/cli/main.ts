@@ -54,7 +54,7 @@ export function buildProgram(): Command {
     .helpOption('-h, --help', 'show help');
   // Before the commands are added, so they inherit it (errors → one `tidemark: …` line, exit 2).
   configureProgram(program);
-  registerStart(program);
+  registerStart(program, packageVersion());
   registerStatus(program);
   registerImport(program);
   registerLog(program);

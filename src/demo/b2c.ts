@@ -596,6 +596,16 @@ FROM e WHERE exp_at <= ${NOW} AND bal - spent > 0`;
             ELSE L.surname_py[1 + sur] || lpad(((c.i * 6007 + ${em}) % 10000000)::VARCHAR, 7, '0') END) || '@' || ${dom} END)`;
   }
 
+  /**
+   * The owner of a person customer: everyone living in a city with a store belongs to their home store (归属门店, the
+   * store they register at or are assigned to) and is looked after by a channel-sales rep of that store's branch,
+   * drawn per customer; customers elsewhere (online only) have no owner.
+   */
+  private ownerSql(): string {
+    return `(CASE WHEN c.home_store IS NOT NULL AND L.store_rep_cnt[c.home_store + 1] > 0
+      THEN L.store_reps[L.store_rep_off[c.home_store + 1] + 1 + ${this.int('L.store_rep_cnt[c.home_store + 1]', 'owner', 'c.i')}] END)`;
+  }
+
   insertCustomersSql(): string {
     const { cal } = this.ctx;
     const tiers = sqlArray(TIERS);
@@ -623,7 +633,7 @@ SELECT ${idSql('C', 'c.i', 7)}, 'person',
   NULL, NULL, NULL,
   L.chan_name[c.ch + 1],
   ${ts('c.reg_sec')},
-  NULL,
+  ${this.ownerSql()},
   ${tiers}[1 + coalesce(t.level - t.downs, 0)],
   c.consent,
   NULL,

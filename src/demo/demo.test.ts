@@ -187,6 +187,29 @@ describe('generateDemo', () => {
     expect(await num(`SELECT count(*) FROM employees WHERE role = 'sales'`)).toBeGreaterThan(30);
   });
 
+  it('gives store-city members an owner: a current channel-sales rep of their home store’s branch; online-only customers none', async () => {
+    // A person customer has an owner exactly when their city has a store (their home store, 归属门店).
+    const r = await one(`WITH sc AS (SELECT DISTINCT city_code FROM stores WHERE channel = 'store')
+      SELECT count(*) FILTER (WHERE (owner_employee_id IS NOT NULL) <> (city_code IN (SELECT city_code FROM sc))) AS mismatch,
+             count(owner_employee_id) AS owned, count(*) AS persons
+      FROM customers WHERE kind = 'person'`);
+    expect(Number(r.mismatch)).toBe(0);
+    expect(Number(r.owned)).toBeGreaterThan(0.15 * Number(r.persons));
+    expect(Number(r.owned)).toBeLessThan(0.35 * Number(r.persons));
+    // The owner works in the channel-sales department (U<b>02) of the branch whose stores are in the customer's city,
+    // and has not left.
+    expect(
+      await num(`SELECT count(*) FROM customers c JOIN employees e ON e.employee_id = c.owner_employee_id JOIN org_units d ON d.unit_id = e.unit_id
+        WHERE c.kind = 'person' AND NOT (e.role = 'sales' AND e.left_at IS NULL AND d.unit_id LIKE 'U_02'
+          AND d.parent_id IN (SELECT unit_id FROM stores WHERE channel = 'store' AND city_code = c.city_code))`),
+    ).toBe(0);
+    // Owned members buy: a rep's scope has orders (the demo rep of src/demo/users.ts among them).
+    const rep = await one(`SELECT count(DISTINCT c.customer_id) AS customers, count(DISTINCT o.customer_id) AS buyers
+      FROM customers c LEFT JOIN orders o USING (customer_id) WHERE c.owner_employee_id = 'E024'`);
+    expect(Number(rep.buyers)).toBeGreaterThan(0.8 * Number(rep.customers));
+    expect(Number(rep.buyers)).toBeGreaterThan(15);
+  });
+
   it('gives lapsed customers fewer interactions and more complaints before they leave', async () => {
     const r = await one(`WITH lo AS (SELECT customer_id, max(ordered_at) AS lo FROM orders GROUP BY 1),
       c AS (SELECT customer_id, lo < TIMESTAMP '2025-06-30' AS lapsed FROM lo)

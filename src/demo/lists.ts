@@ -80,6 +80,19 @@ export function buildLists(cal: Calendar, org: Org, products: readonly Product[]
   put('city_store_cnt', 'INTEGER', storeCnt);
   put('city_stores', 'INTEGER', cityStores.length ? cityStores : [-1]);
   put('store_id', 'VARCHAR', org.stores.map((s) => s.id));
+  // Owners of store members: the active channel-sales reps (渠道销售部, unit U<b>02) of the store's branch.
+  const repOff: number[] = [];
+  const repCnt: number[] = [];
+  const reps: string[] = [];
+  for (const s of org.stores) {
+    const own = storeMemberOwners(org, s.unitId);
+    repOff.push(reps.length);
+    repCnt.push(own.length);
+    reps.push(...own);
+  }
+  put('store_rep_off', 'INTEGER', repOff);
+  put('store_rep_cnt', 'INTEGER', repCnt);
+  put('store_reps', 'VARCHAR', reps.length ? reps : ['']);
 
   // People
   put('surname_slots', 'INTEGER', slotList(SURNAMES.map((s) => s[1]), SURNAME_SLOTS));
@@ -176,6 +189,17 @@ export function buildLists(cal: Calendar, org: Org, products: readonly Product[]
     giftCount: products.filter((p) => p.isGift).length,
     serviceAgents: org.employees.filter((e) => e.role === 'service').length,
   };
+}
+
+/**
+ * The employees who own the members of a store of org unit `unitId` (a branch): its channel-sales department's reps
+ * who have not left (a departed rep's members went to their replacement). Online shops (head office) have none.
+ */
+export function storeMemberOwners(org: Org, unitId: string): string[] {
+  const branch = org.branches.find((b) => b.unitId === unitId);
+  if (!branch) return [];
+  const dept = `U${branch.index + 1}02`;
+  return org.employees.filter((e) => e.role === 'sales' && e.unit === dept && e.leftAt === null).map((e) => e.id);
 }
 
 /** Creates the one-row temp table _dm_l with every list as a column. */
