@@ -1,0 +1,164 @@
+/**
+ * The Data page in a real browser: a real file uploaded through the UI (the GBK sample), its reconciled counts equal
+ * to the API's import record and to the file's data lines counted here; a file with a bad row shows its quarantine;
+ * the table status equals GET /api/status; the metric catalog lists GET /api/metrics; a role without `import` sees why.
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoServer, launchChromium, openTab, screenshot, settled, signIn, type DemoServer } from './harness.js';
+
+let srv: DemoServer;
+let browser: Browser;
+
+const GBK_SAMPLE = resolve('samples/customers_gbk.csv');
+const TMP = resolve('.tmp/browser-data');
+
+/** Data lines of a CSV without quoted newlines: non-empty lines after the header, counted on the raw bytes (0x0A never occurs inside a GBK character). */
+function dataLines(path: string): number {
+  const bytes = readFileSync(path);
+  const lines = bytes.toString('latin1').split('\n').filter((l) => l.replace(/\r$/, '').trim() !== '');
+  return lines.length - 1;
+}
+
+const num = (s: string | null) => Number((s ?? '').replace(/[^\d]/g, ''));
+
+async function counts(page: Page, scope = '[data-testid=job-done]') {
+  const read = async (id: string) => num(await page.locator(`${scope} [data-testid=${id}]`).first().textContent());
+  return { rowsRead: await read('count-read'), loaded: await read('count-loaded'), merged: await read('count-merged'), quarantined: await read('count-quarantined') };
+}
+
+async function upload(page: Page, file: string, entity: string) {
+  await page.locator('[data-testid=upload-entity]').selectOption(entity);
+  await page.locator('[data-testid=upload-file]').setInputFiles(file);
+  await page.locator('[data-testid=upload-selected]').waitFor();
+  await page.locator('[data-testid=upload-submit]').click();
+  await page.locator('[data-testid=job-done], [data-testid=job-failed]').first().waitFor({ timeout: 60_000 });
+}
+
+beforeAll(async () => {
+  mkdirSync(TMP, { recursive: true });
+  srv = await demoServer({ users: [{ login: 'admin', role: 'admin' }, { login: 'viewer', role: 'viewer' }] });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await srv?.close();
+});
+
+describe('data page', () => {
+  it('zh-CN: uploads the GBK sample through the UI; the reconciled counts equal the import record and the file', async () => {
+    const { page, errors, context } = await openTab(browser, { locale: 'zh-CN' });
+    await signIn(page, srv.url, 'admin');
+    await page.goto(`${srv.url}/data?tab=imports`);
+    await settled(page);
+    await upload(page, GBK_SAMPLE, 'customers');
+    await page.locator('[data-testid=job-done]').waitFor();
+    const shown = await counts(page);
+    const lines = dataLines(GBK_SAMPLE);
+    expect(lines).toBe(192); // samples/README.md: 192 data rows
+    expect(shown.rowsRead).toBe(lines);
+    expect(shown.loaded + shown.merged + shown.quarantined).toBe(shown.rowsRead);
+    const latest = (await (await page.request.get(`${srv.url}/api/imports?limit=1`)).json()) as { imports: { importId: number }[] };
+    const id = latest.imports[0]!.importId;
+    const record = (await (await page.request.get(`${srv.url}/api/imports/${id}`)).json()) as { import: Record<string, number>; report: { encoding: string; rules: { rule: string; count: number }[] } };
+    expect(shown).toEqual({ rowsRead: record.import.rowsRead, loaded: record.import.loaded, merged: record.import.merged, quarantined: record.import.quarantined });
+    expect((await page.locator('[data-testid=job-done] [data-testid=report-encoding]').textContent())?.toLowerCase()).toContain('gb');
+    // the cleaning log lists every rule with its count
+    const log = page.locator('[data-testid=job-done] [data-testid=cleaning-log] tbody tr');
+    expect(await log.count()).toBe(record.report.rules.length);
+    expect(record.report.rules.length).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-testid=import-history]').textContent()).toContain('customers_gbk.csv');
+    await screenshot(page, 'data-imports-done-zh-CN');
+    // the detail from the history
+    await page.locator(`[data-testid=history-${id}]`).click();
+    await page.locator('[data-testid=import-detail] [data-testid=import-report]').waitFor();
+    expect(await counts(page, '[data-testid=import-detail]')).toEqual(shown);
+    expect(page.url()).toContain(`import=${id}`);
+    await settled(page);
+    await screenshot(page, 'data-imports-detail-zh-CN');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('en: a file with a bad row shows its quarantine, downloadable as CSV', async () => {
+    const file = join(TMP, 'members_bad_row.csv');
+    // line 3 has no 客户编号 (required): quarantined; the others load
+    writeFileSync(file, '客户编号,姓名,手机号\nQA90001,测试甲,13800000001\n,无名氏,13800000002\nQA90003,测试丙,13800000003\n');
+    const { page, errors, context } = await openTab(browser, { locale: 'en' });
+    await signIn(page, srv.url, 'admin');
+    await page.goto(`${srv.url}/data?tab=imports`);
+    await settled(page);
+    await upload(page, file, 'customers');
+    await page.locator('[data-testid=job-done]').waitFor();
+    const shown = await counts(page);
+    expect(shown.rowsRead).toBe(dataLines(file));
+    expect(shown.quarantined).toBe(1);
+    expect(shown.loaded + shown.merged + shown.quarantined).toBe(shown.rowsRead);
+    await page.locator('[data-testid=job-open-detail]').click();
+    const table = page.locator('[data-testid=quarantine-table]');
+    await table.waitFor();
+    const rows = table.locator('tbody tr');
+    expect(await rows.count()).toBe(1);
+    const row = await rows.first().textContent();
+    expect(row).toContain('无名氏');
+    expect(row).toContain('3');
+    const id = Number(new URL(page.url()).searchParams.get('import'));
+    const api = (await (await page.request.get(`${srv.url}/api/imports/${id}/quarantine`)).json()) as { total: number; rows: { line: number; reason: string }[] };
+    expect(api.total).toBe(1);
+    expect(row).toContain(api.rows[0]!.reason);
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=quarantine-download]').click()]);
+    expect(dl.suggestedFilename()).toBe(`import-${id}-quarantine.csv`);
+    const csv = readFileSync((await dl.path())!, 'utf8');
+    expect(csv).toContain('无名氏');
+    await settled(page);
+    await screenshot(page, 'data-imports-quarantine-en');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`${locale}: table status equals GET /api/status; the metric catalog lists GET /api/metrics and searches`, async () => {
+      const { page, errors, context } = await openTab(browser, { locale });
+      await signIn(page, srv.url, 'admin');
+      await page.goto(`${srv.url}/data?tab=tables`);
+      await settled(page);
+      const status = (await (await page.request.get(`${srv.url}/api/status`)).json()) as { timeZone: string; tables: { table: string; rows: number }[] };
+      for (const t of status.tables) expect(num(await page.locator(`[data-testid=status-rows-${t.table}]`).textContent()), t.table).toBe(t.rows);
+      expect(num(await page.locator('[data-testid=status-rows-total]').textContent())).toBe(status.tables.reduce((a, t) => a + t.rows, 0));
+      expect(await page.locator('[data-testid=status-tz]').textContent()).toBe(status.timeZone);
+      await screenshot(page, `data-tables-${locale}`);
+
+      await page.locator('[data-testid=tab-metrics]').click();
+      await page.waitForURL(/tab=metrics/);
+      await settled(page);
+      const metrics = ((await (await page.request.get(`${srv.url}/api/metrics`)).json()) as { metrics: { key: string; label: { en: string; zh: string } }[] }).metrics;
+      expect(await page.locator('[data-testid=metrics-table] tbody tr').count()).toBe(metrics.length);
+      const revenue = metrics.find((x) => x.key === 'revenue')!;
+      expect(await page.locator('[data-testid=metric-catalog]').textContent()).toContain(locale === 'en' ? revenue.label.en : revenue.label.zh);
+      await screenshot(page, `data-metrics-${locale}`);
+      await page.locator('[data-testid=metrics-search]').fill('revenue');
+      await page.waitForURL(/q=revenue/);
+      const hits = metrics.filter((x) => JSON.stringify(x).toLowerCase().includes('revenue')).length;
+      expect(await page.locator('[data-testid=metrics-table] tbody tr').count()).toBeLessThanOrEqual(hits);
+      expect(await page.locator('[data-testid=metrics-table] tbody tr').count()).toBeGreaterThan(0);
+      expect(await page.locator('[data-testid=metrics-table]').first().textContent()).toContain('revenue');
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+
+  it('a viewer (no import permission) sees why upload and history are unavailable', async () => {
+    const { page, errors, context } = await openTab(browser, { locale: 'en' });
+    await signIn(page, srv.url, 'viewer');
+    await page.goto(`${srv.url}/data?tab=imports`);
+    await settled(page);
+    expect(await page.locator('[data-testid=upload-denied]').textContent()).toContain('import');
+    await page.locator('[data-testid=history-denied]').waitFor();
+    expect(await page.locator('[data-testid=upload-file]').count()).toBe(0);
+    await screenshot(page, 'data-imports-viewer-en');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
