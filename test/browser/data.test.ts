@@ -37,9 +37,30 @@ async function upload(page: Page, file: string, entity: string) {
   await page.locator('[data-testid=job-done], [data-testid=job-failed]').first().waitFor({ timeout: 60_000 });
 }
 
+/** Drops a file on the drop zone as a browser does (a drop event carrying a DataTransfer with the file). */
+async function drop(page: Page, path: string, name: string) {
+  const bytes = [...readFileSync(path)];
+  await page.locator('[data-testid=upload-drop]').evaluate(
+    (el, { bytes, name }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'text/csv' }));
+      el.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    { bytes, name },
+  );
+  expect(await page.locator('[data-testid=upload-selected]').textContent()).toContain(name);
+}
+
+async function shot(page: Page, name: string) {
+  await settled(page);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, name);
+}
+
 beforeAll(async () => {
   mkdirSync(TMP, { recursive: true });
-  srv = await demoServer({ users: [{ login: 'admin', role: 'admin' }, { login: 'viewer', role: 'viewer' }] });
+  srv = await demoServer({ users: [{ login: 'admin', role: 'admin' }, { login: 'viewer', role: 'viewer' }, { login: 'analyst', role: 'analyst' }] });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -70,14 +91,14 @@ describe('data page', () => {
     expect(await log.count()).toBe(record.report.rules.length);
     expect(record.report.rules.length).toBeGreaterThan(0);
     await expect.poll(() => page.locator('[data-testid=import-history]').textContent()).toContain('customers_gbk.csv');
-    await screenshot(page, 'data-imports-done-zh-CN');
+    await shot(page, 'data-imports-done-zh-CN');
     // the detail from the history
     await page.locator(`[data-testid=history-${id}]`).click();
     await page.locator('[data-testid=import-detail] [data-testid=import-report]').waitFor();
     expect(await counts(page, '[data-testid=import-detail]')).toEqual(shown);
     expect(page.url()).toContain(`import=${id}`);
     await settled(page);
-    await screenshot(page, 'data-imports-detail-zh-CN');
+    await shot(page, 'data-imports-detail-zh-CN');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -90,8 +111,10 @@ describe('data page', () => {
     await signIn(page, srv.url, 'admin');
     await page.goto(`${srv.url}/data?tab=imports`);
     await settled(page);
-    await upload(page, file, 'customers');
-    await page.locator('[data-testid=job-done]').waitFor();
+    // this time by drag-and-drop onto the drop zone
+    await drop(page, file, 'members_bad_row.csv');
+    await page.locator('[data-testid=upload-submit]').click();
+    await page.locator('[data-testid=job-done]').waitFor({ timeout: 60_000 });
     const shown = await counts(page);
     expect(shown.rowsRead).toBe(dataLines(file));
     expect(shown.quarantined).toBe(1);
@@ -113,7 +136,7 @@ describe('data page', () => {
     const csv = readFileSync((await dl.path())!, 'utf8');
     expect(csv).toContain('无名氏');
     await settled(page);
-    await screenshot(page, 'data-imports-quarantine-en');
+    await shot(page, 'data-imports-quarantine-en');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -128,7 +151,7 @@ describe('data page', () => {
       for (const t of status.tables) expect(num(await page.locator(`[data-testid=status-rows-${t.table}]`).textContent()), t.table).toBe(t.rows);
       expect(num(await page.locator('[data-testid=status-rows-total]').textContent())).toBe(status.tables.reduce((a, t) => a + t.rows, 0));
       expect(await page.locator('[data-testid=status-tz]').textContent()).toBe(status.timeZone);
-      await screenshot(page, `data-tables-${locale}`);
+      await shot(page, `data-tables-${locale}`);
 
       await page.locator('[data-testid=tab-metrics]').click();
       await page.waitForURL(/tab=metrics/);
@@ -137,7 +160,7 @@ describe('data page', () => {
       expect(await page.locator('[data-testid=metrics-table] tbody tr').count()).toBe(metrics.length);
       const revenue = metrics.find((x) => x.key === 'revenue')!;
       expect(await page.locator('[data-testid=metric-catalog]').textContent()).toContain(locale === 'en' ? revenue.label.en : revenue.label.zh);
-      await screenshot(page, `data-metrics-${locale}`);
+      await shot(page, `data-metrics-${locale}`);
       await page.locator('[data-testid=metrics-search]').fill('revenue');
       await page.waitForURL(/q=revenue/);
       const hits = metrics.filter((x) => JSON.stringify(x).toLowerCase().includes('revenue')).length;
@@ -149,6 +172,48 @@ describe('data page', () => {
     });
   }
 
+  it('zh-CN: a file that cannot be read fails with the file, line and column; the warehouse is unchanged', async () => {
+    const { page, errors, context } = await openTab(browser, { locale: 'zh-CN' });
+    await signIn(page, srv.url, 'admin');
+    await page.goto(`${srv.url}/data?tab=imports`);
+    await settled(page);
+    const before = (await (await page.request.get(`${srv.url}/api/imports`)).json()) as { imports: unknown[] };
+    await shot(page, 'data-imports-form-zh-CN');
+    await upload(page, resolve('samples/broken_quote.csv'), 'customers');
+    const failed = page.locator('[data-testid=job-failed]');
+    await failed.waitFor();
+    const job = ((await (await page.request.get(`${srv.url}/api/imports/jobs`)).json()) as { jobs: { state: string; error?: { file: string; line?: number; column?: string | number } }[] }).jobs[0]!;
+    expect(job.state).toBe('failed');
+    const where = (await page.locator('[data-testid=job-failed-where]').textContent()) ?? '';
+    expect(where).toContain('broken_quote.csv');
+    expect(job.error?.line).toBeDefined();
+    expect(where).toContain(`第 ${job.error!.line} 行`);
+    if (job.error?.column !== undefined) expect(where).toContain(String(job.error.column));
+    await shot(page, 'data-imports-failed-zh-CN');
+    const after = (await (await page.request.get(`${srv.url}/api/imports`)).json()) as { imports: unknown[] };
+    expect(after.imports.length).toBe(before.imports.length);
+    await page.locator('[data-testid=upload-another]').click();
+    await page.locator('[data-testid=upload-file]').waitFor({ state: 'attached' });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('en: an analyst (import, no personal data) imports but sees why the quarantined rows are hidden', async () => {
+    const { page, errors, context } = await openTab(browser, { locale: 'en' });
+    await signIn(page, srv.url, 'analyst');
+    await page.goto(`${srv.url}/data?tab=imports`);
+    await settled(page);
+    const history = (await (await page.request.get(`${srv.url}/api/imports`)).json()) as { imports: { importId: number; quarantined: number }[] };
+    const withQuarantine = history.imports.find((i) => i.quarantined > 0)!;
+    await page.locator(`[data-testid=history-${withQuarantine.importId}]`).click();
+    await page.locator('[data-testid=quarantine-denied]').waitFor();
+    expect(await page.locator('[data-testid=quarantine-denied]').textContent()).toContain('analyst');
+    expect(await page.locator('[data-testid=quarantine-download]').count()).toBe(0);
+    await shot(page, 'data-imports-analyst-en');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('a viewer (no import permission) sees why upload and history are unavailable', async () => {
     const { page, errors, context } = await openTab(browser, { locale: 'en' });
     await signIn(page, srv.url, 'viewer');
@@ -157,7 +222,7 @@ describe('data page', () => {
     expect(await page.locator('[data-testid=upload-denied]').textContent()).toContain('import');
     await page.locator('[data-testid=history-denied]').waitFor();
     expect(await page.locator('[data-testid=upload-file]').count()).toBe(0);
-    await screenshot(page, 'data-imports-viewer-en');
+    await shot(page, 'data-imports-viewer-en');
     expect(errors).toEqual([]);
     await context.close();
   });
