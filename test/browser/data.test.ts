@@ -214,6 +214,35 @@ describe('data page', () => {
     await context.close();
   });
 
+  it('en: a larger upload shows its upload progress, then the job stage and percent', async () => {
+    const file = join(TMP, 'members_large.csv');
+    const lines = ['客户编号,姓名,手机号,城市'];
+    for (let i = 0; i < 20_000; i++) lines.push(`QB${String(i).padStart(6, '0')},测试${i},138${String(i).padStart(8, '0')},杭州市`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const { page, errors, context } = await openTab(browser, { locale: 'en' });
+    await signIn(page, srv.url, 'admin');
+    await page.goto(`${srv.url}/data?tab=imports`);
+    await settled(page);
+    // a slow uplink (devtools network conditions) so the upload takes a few seconds
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 150 * 1024 });
+    await page.locator('[data-testid=upload-entity]').selectOption('customers');
+    await page.locator('[data-testid=upload-file]').setInputFiles(file);
+    await page.locator('[data-testid=upload-submit]').click();
+    const bar = page.locator('[data-testid=upload-progress] [role=progressbar]');
+    await bar.waitFor();
+    await expect.poll(async () => Number((await bar.getAttribute('aria-valuenow').catch(() => '100')) ?? 0), { timeout: 20_000 }).toBeGreaterThan(0);
+    await shot(page, 'data-imports-uploading-en');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await page.locator('[data-testid=job-done]').waitFor({ timeout: 60_000 });
+    const shown = await counts(page);
+    expect(shown.rowsRead).toBe(20_000);
+    expect(shown.loaded).toBe(20_000);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('a viewer (no import permission) sees why upload and history are unavailable', async () => {
     const { page, errors, context } = await openTab(browser, { locale: 'en' });
     await signIn(page, srv.url, 'viewer');
