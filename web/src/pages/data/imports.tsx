@@ -6,7 +6,7 @@ import { useSession } from '../../app/session.js';
 import { Card } from '../../components/Card.js';
 import { DataTable, type Column } from '../../components/DataTable.js';
 import { Empty, ErrorState, Loadable } from '../../components/States.js';
-import { formatDateTime, formatNumber } from '../../i18n/format.js';
+import { formatNumber } from '../../i18n/format.js';
 import { useM } from './messages.js';
 import { entityLabel, Reconciliation, ReportView } from './report.js';
 import { UploadPanel } from './upload.js';
@@ -20,13 +20,13 @@ function History({ version, selected }: { version: number; selected: number | un
   const n = (v: number) => formatNumber(v, locale);
   const cols: Column<Summary>[] = [
     { key: 'importId', header: m('history.id'), numeric: true, cell: (r) => <span data-testid={`history-${r.importId}`} className={r.importId === selected ? 'selected-mark' : undefined}>{r.importId === selected ? '▸ ' : ''}{r.importId}</span> },
-    { key: 'startedAt', header: m('history.when'), cell: (r) => formatDateTime(r.startedAt, locale) },
+    { key: 'startedAt', header: m('history.when'), cell: (r) => r.startedAt },
     { key: 'file', header: m('history.file'), cell: (r) => <span className="cell-clip" title={r.file}>{r.file}</span> },
     { key: 'entity', header: m('history.entity'), cell: (r) => entityLabel(r.entity, locale) },
     { key: 'rowsRead', header: m('history.read'), numeric: true, cell: (r) => n(r.rowsRead) },
-    { key: 'loaded', header: m('report.loaded'), numeric: true, cell: (r) => n(r.loaded) },
-    { key: 'merged', header: m('report.merged'), numeric: true, cell: (r) => n(r.merged) },
-    { key: 'quarantined', header: m('report.quarantined'), numeric: true, cell: (r) => <span className={r.quarantined ? 'warn-text' : undefined}>{n(r.quarantined)}</span> },
+    { key: 'loaded', header: m('history.loaded'), numeric: true, cell: (r) => n(r.loaded) },
+    { key: 'merged', header: m('history.merged'), numeric: true, cell: (r) => n(r.merged) },
+    { key: 'quarantined', header: m('history.quarantined'), numeric: true, cell: (r) => <span className={r.quarantined ? 'warn-text' : undefined}>{n(r.quarantined)}</span> },
   ];
   return (
     <Card title={m('history.title')} testId="import-history">
@@ -143,10 +143,10 @@ function Detail({ id }: { id: number }) {
         {(d) => (
           <div className="detail">
             <dl className="facts">
-              <div><dt>{m('report.file')}</dt><dd>{d.import.file}</dd></div>
-              <div><dt>{m('report.entity')}</dt><dd>{entityLabel(d.import.entity, locale)}</dd></div>
-              <div><dt>{m('history.when')}</dt><dd>{formatDateTime(d.import.startedAt, locale)}</dd></div>
-              <div><dt>{m('detail.finished')}</dt><dd>{formatDateTime(d.import.finishedAt, locale)}</dd></div>
+              {!d.report && <div><dt>{m('report.file')}</dt><dd>{d.import.file}</dd></div>}
+              {!d.report && <div><dt>{m('report.entity')}</dt><dd>{entityLabel(d.import.entity, locale)}</dd></div>}
+              <div><dt>{m('history.when')}</dt><dd>{d.import.startedAt}</dd></div>
+              <div><dt>{m('detail.finished')}</dt><dd>{d.import.finishedAt}</dd></div>
               {d.import.fileSha256 && <div><dt>{m('detail.sha')}</dt><dd><code title={d.import.fileSha256}>{d.import.fileSha256.slice(0, 16)}…</code></dd></div>}
             </dl>
             {d.report ? <ReportView report={d.report} /> : (

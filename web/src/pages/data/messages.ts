@@ -75,6 +75,9 @@ export const useM = defineMessages(
     'history.file': 'File',
     'history.entity': 'Entity',
     'history.read': 'Read',
+    'history.loaded': 'Loaded',
+    'history.merged': 'Merged',
+    'history.quarantined': 'Quarantined',
     'history.noPermission': 'The import history needs the “import” permission.',
     // detail
     'detail.title': 'Import #{{id}}',
@@ -213,6 +216,9 @@ export const useM = defineMessages(
     'history.file': '文件',
     'history.entity': '数据类型',
     'history.read': '读取',
+    'history.loaded': '新增',
+    'history.merged': '合并',
+    'history.quarantined': '隔离',
     'history.noPermission': '查看导入历史需要“导入”权限。',
     'detail.title': '导入 #{{id}}',
     'detail.sha': 'SHA-256',
@@ -280,15 +286,4 @@ export const useM = defineMessages(
   },
 );
 
-/** Byte counts as KB/MB/GB (the same in both languages). */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
+export { formatBytes } from './format.js';

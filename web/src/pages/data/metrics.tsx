@@ -5,7 +5,8 @@ import { setParams, useLocation } from '../../app/router.js';
 import { Card } from '../../components/Card.js';
 import { DataTable, type Column } from '../../components/DataTable.js';
 import { Empty, Loadable } from '../../components/States.js';
-import { label, type Locale } from '../../i18n/index.js';
+import { label } from '../../i18n/index.js';
+import { ownerLabel, searchMetrics } from './format.js';
 import { useM } from './messages.js';
 import { entityLabel } from './report.js';
 
@@ -13,13 +14,6 @@ type Metric = ResponseOf<'GET /api/metrics'>['metrics'][number];
 const GROUPS = ['owner', 'source', 'none'] as const;
 type Group = (typeof GROUPS)[number];
 const UNITS = ['currency', 'count', 'ratio', 'number', 'days', 'hours', 'score', 'points'];
-
-/** Catalog owners are written "市场部 Marketing": the part in the reader's language. */
-export function ownerLabel(owner: string, locale: Locale): string {
-  const mm = /^([^\x00-\x7f]+)\s+([\x00-\x7f]+)$/.exec(owner.trim());
-  if (!mm) return owner;
-  return locale === 'en' ? mm[2]! : mm[1]!;
-}
 
 /** The metric catalog (分析指标清单): searchable, grouped by owner or source; ?q= and ?group= in the URL. */
 export default function MetricsTab() {
@@ -43,12 +37,7 @@ export default function MetricsTab() {
     { key: 'description', header: m('metrics.description'), cell: (r) => <span className="metric-desc">{r.description}</span> },
   ];
   const data = state.data;
-  const filtered = useMemo(() => {
-    const all = data?.metrics ?? [];
-    const needle = q.trim().toLowerCase();
-    if (!needle) return all;
-    return all.filter((x) => [x.key, x.label.en, x.label.zh, x.description, x.owner, x.source ?? '', x.formula ?? ''].some((s) => s.toLowerCase().includes(needle)));
-  }, [data, q]);
+  const filtered = useMemo(() => searchMetrics(data?.metrics ?? [], q), [data, q]);
   const groups = useMemo(() => {
     if (group === 'none') return [{ key: '', title: '', rows: filtered }];
     const by = new Map<string, Metric[]>();

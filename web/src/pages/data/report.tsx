@@ -4,6 +4,7 @@ import { DataTable, type Column } from '../../components/DataTable.js';
 import { formatNumber } from '../../i18n/format.js';
 import { label, type Locale } from '../../i18n/index.js';
 import { IMPORT_TARGETS } from '../../../../src/import/targets.js';
+import { balanced } from './format.js';
 import { useM } from './messages.js';
 
 export type ImportReport = NonNullable<ResponseOf<'GET /api/imports/{id}'>['report']>;
@@ -25,7 +26,7 @@ function fieldLabel(entity: string, field: string, locale: Locale): string {
 export function Reconciliation({ counts }: { counts: { rowsRead: number; loaded: number; merged: number; quarantined: number } }) {
   const { m, locale } = useM();
   const n = (v: number) => formatNumber(v, locale);
-  const balanced = counts.loaded + counts.merged + counts.quarantined === counts.rowsRead;
+  const ok = balanced(counts);
   return (
     <div className="reconcile" data-testid="reconcile">
       <div className="reconcile-sum">
@@ -45,8 +46,8 @@ export function Reconciliation({ counts }: { counts: { rowsRead: number; loaded:
           <b data-testid="count-quarantined">{n(counts.quarantined)}</b> {m('report.quarantined')}
         </span>
       </div>
-      <div className={balanced ? 'good' : 'bad'} data-testid="reconcile-check">
-        {balanced ? `✓ ${m('report.balanced')}` : `✗ ${m('report.unbalanced')}`}
+      <div className={ok ? 'good' : 'bad'} data-testid="reconcile-check">
+        {ok ? `✓ ${m('report.balanced')}` : `✗ ${m('report.unbalanced')}`}
       </div>
     </div>
   );

@@ -3,7 +3,7 @@ import { useApi } from '../../api/use-api.js';
 import { Card } from '../../components/Card.js';
 import { DataTable, type Column } from '../../components/DataTable.js';
 import { Empty, Loadable } from '../../components/States.js';
-import { formatDateTime, formatNumber, formatPercent } from '../../i18n/format.js';
+import { formatNumber, formatPercent } from '../../i18n/format.js';
 import { label } from '../../i18n/index.js';
 import { formatBytes, useM } from './messages.js';
 import { entityLabel } from './report.js';
@@ -34,13 +34,13 @@ export default function TablesTab() {
         const imports = s.imports as unknown as ImportRow[];
         const icols: Column<ImportRow>[] = [
           { key: 'importId', header: '#', numeric: true },
-          { key: 'startedAt', header: m('history.when'), cell: (r) => formatDateTime(r.startedAt, locale) },
+          { key: 'startedAt', header: m('history.when'), cell: (r) => r.startedAt },
           { key: 'file', header: m('history.file'), cell: (r) => <span className="cell-clip" title={r.file}>{r.file}</span> },
           { key: 'entity', header: m('history.entity'), cell: (r) => entityLabel(r.entity, locale) },
           { key: 'rowsRead', header: m('history.read'), numeric: true, cell: (r) => n(r.rowsRead) },
-          { key: 'loaded', header: m('report.loaded'), numeric: true, cell: (r) => n(r.loaded) },
-          { key: 'merged', header: m('report.merged'), numeric: true, cell: (r) => n(r.merged) },
-          { key: 'quarantined', header: m('report.quarantined'), numeric: true, cell: (r) => n(r.quarantined) },
+          { key: 'loaded', header: m('history.loaded'), numeric: true, cell: (r) => n(r.loaded) },
+          { key: 'merged', header: m('history.merged'), numeric: true, cell: (r) => n(r.merged) },
+          { key: 'quarantined', header: m('history.quarantined'), numeric: true, cell: (r) => n(r.quarantined) },
         ];
         return (
           <div className="data-tables">

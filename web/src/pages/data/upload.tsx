@@ -8,6 +8,7 @@ import { label } from '../../i18n/index.js';
 import { IMPORT_TARGETS } from '../../../../src/import/targets.js';
 import { useM, formatBytes } from './messages.js';
 import { ReportView } from './report.js';
+import { stageKey } from './format.js';
 
 const POLL_MS = 400;
 
@@ -59,7 +60,7 @@ function JobView({ job, onFinished }: { job: ImportJob; onFinished: () => void }
     }
   }, [finished, onFinished]);
   const stage = (s: string) => {
-    const key = `stage.${s.replace(/\s+/g, '_')}`;
+    const key = stageKey(s);
     const t = m(key as Parameters<typeof m>[0]);
     return t === key ? s : t;
   };
@@ -81,7 +82,7 @@ function JobView({ job, onFinished }: { job: ImportJob; onFinished: () => void }
       <div className="job-done" data-testid="job-done">
         <div className="form-ok">
           {m('upload.done', { id: job.report.importId, seconds: job.report.seconds.toFixed(1) })}{' '}
-          <button type="button" className="btn-link" data-testid="job-open-detail" onClick={() => setParams({ import: String(job.report!.importId) }, { replace: false })}>
+          <button type="button" className="btn-link" data-testid="job-open-detail" onClick={() => setParams({ job: undefined, import: String(job.report!.importId), qoff: undefined }, { replace: false })}>
             {m('upload.openDetail')}
           </button>
         </div>
