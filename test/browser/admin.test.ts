@@ -118,6 +118,10 @@ describe('admin page', () => {
     const viaToken = await page.request.get(`${srv.url}/api/auth/me`, { headers: { Authorization: `Bearer ${secret}` } });
     expect(((await viaToken.json()) as { login: string }).login).toBe('qa.analyst');
     await shot(page, 'admin-tokens-secret-zh-CN');
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: srv.url });
+    await page.locator('[data-testid=token-copy]').click();
+    await expect.poll(() => page.locator('[data-testid=token-copy]').textContent()).toContain('已复制');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
     await page.locator('[data-testid=token-secret-done]').click();
     expect(await page.locator('[data-testid=token-secret]').count()).toBe(0);
     await page.reload();
@@ -146,6 +150,13 @@ describe('admin page', () => {
     const csv = readFileSync((await dl.path())!, 'utf8');
     expect(csv).toContain('token_created');
     expect(csv).not.toContain('role_changed');
+    // a period after today: nothing, with the designed empty state
+    await page.locator('[data-testid=audit-action]').selectOption('');
+    await page.locator('[data-testid=audit-from]').fill('2099-01-01');
+    await page.waitForURL(/afrom=2099-01-01/);
+    await settled(page);
+    await page.locator('[data-testid=audit] .state-empty').waitFor();
+    expect(await page.locator('[data-testid=audit-table]').count()).toBe(0);
 
     expect(unexpected(errors, 409)).toEqual([]);
     await context.close();
@@ -173,6 +184,12 @@ describe('admin page', () => {
       await shot(page, `admin-${tab}-en`);
     }
     expect(await page.locator('[data-testid=audit-table] [data-testid=audit-action-password_reset]').count()).toBeGreaterThan(0);
+    // a tablet
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.locator('[data-testid=tab-users]').click();
+    await shot(page, 'admin-users-tablet-en');
+    await page.locator('[data-testid=tab-roles]').click();
+    await shot(page, 'admin-roles-tablet-en');
     expect(unexpected(errors, 400)).toEqual([]);
     await context.close();
 

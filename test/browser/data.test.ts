@@ -161,6 +161,15 @@ describe('data page', () => {
       const revenue = metrics.find((x) => x.key === 'revenue')!;
       expect(await page.locator('[data-testid=metric-catalog]').textContent()).toContain(locale === 'en' ? revenue.label.en : revenue.label.zh);
       await shot(page, `data-metrics-${locale}`);
+      if (locale === 'en') {
+        await page.setViewportSize({ width: 820, height: 1180 });
+        await shot(page, 'data-metrics-tablet-en');
+        await page.locator('[data-testid=tab-imports]').click();
+        await page.waitForURL(/tab=imports/);
+        await shot(page, 'data-imports-tablet-en');
+        await page.locator('[data-testid=tab-metrics]').click();
+        await page.setViewportSize({ width: 1280, height: 800 });
+      }
       await page.locator('[data-testid=metrics-search]').fill('revenue');
       await page.waitForURL(/q=revenue/);
       const hits = metrics.filter((x) => JSON.stringify(x).toLowerCase().includes('revenue')).length;
