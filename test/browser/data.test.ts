@@ -118,6 +118,9 @@ describe('data page', () => {
     const shown = await counts(page);
     expect(shown.rowsRead).toBe(dataLines(file));
     expect(shown.quarantined).toBe(1);
+    // the report's sample of the quarantined rows, before opening the full list
+    expect(await page.locator('[data-testid=job-done] [data-testid=quarantine-sample] tbody tr').count()).toBe(1);
+    expect(await page.locator('[data-testid=job-done] [data-testid=quarantine-sample]').textContent()).toContain('无名氏');
     expect(shown.loaded + shown.merged + shown.quarantined).toBe(shown.rowsRead);
     await page.locator('[data-testid=job-open-detail]').click();
     const table = page.locator('[data-testid=quarantine-table]');

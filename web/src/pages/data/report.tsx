@@ -69,7 +69,7 @@ function RuleExamples({ rule }: { rule: Rule }) {
 }
 
 /** An import's report: counts reconciled, file facts, column mapping, tables written, the cleaning log. */
-export function ReportView({ report }: { report: ImportReport }) {
+export function ReportView({ report, showSample = false }: { report: ImportReport; showSample?: boolean }) {
   const { m, locale } = useM();
   const n = (v: number) => formatNumber(v, locale);
   const mapping = Object.entries(report.mapping).map(([field, column]) => ({ field, column }));
@@ -103,7 +103,7 @@ export function ReportView({ report }: { report: ImportReport }) {
         <div><dt>{m('report.entity')}</dt><dd>{entityLabel(report.entity, locale)}</dd></div>
         <div><dt>{m('report.format')}</dt><dd>{report.format}</dd></div>
         <div><dt>{m('report.encoding')}</dt><dd data-testid="report-encoding">{report.encoding}</dd></div>
-        <div><dt>{m('report.seconds')}</dt><dd>{formatNumber(report.seconds, locale, 2)} s</dd></div>
+        <div><dt>{m('report.seconds')}</dt><dd>{m('report.secondsValue', { s: formatNumber(report.seconds, locale, 2) })}</dd></div>
       </dl>
       <div className="grid grid-2">
         <Card title={m('report.mapping')} testId="report-mapping">
@@ -121,6 +121,19 @@ export function ReportView({ report }: { report: ImportReport }) {
           <p className="muted">{m('report.noRules')}</p>
         )}
       </Card>
+      {showSample && report.quarantineSample.length > 0 && (
+        <Card title={m('quarantine.sample')} testId="quarantine-sample">
+          <DataTable
+            columns={[
+              { key: 'line', header: m('quarantine.line'), numeric: true, cell: (r) => (r.line === null ? '–' : n(r.line)) },
+              { key: 'reason', header: m('quarantine.reason') },
+              { key: 'raw', header: m('quarantine.raw'), cell: (r) => (r.raw === null ? <span className="muted">{m('quarantine.masked')}</span> : <code className="raw-line">{r.raw}</code>) },
+            ] as Column<ImportReport['quarantineSample'][number]>[]}
+            rows={report.quarantineSample}
+            rowKey={(_, i) => String(i)}
+          />
+        </Card>
+      )}
     </div>
   );
 }

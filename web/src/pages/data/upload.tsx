@@ -87,7 +87,7 @@ function JobView({ job, onFinished }: { job: ImportJob; onFinished: () => void }
           </button>
         </div>
         {job.refreshed && <p className="muted">{m('report.refreshed', { tags: job.refreshed.tags.length, segments: job.refreshed.segments.length })}</p>}
-        <ReportView report={job.report} />
+        <ReportView report={job.report} showSample />
       </div>
     );
   }
