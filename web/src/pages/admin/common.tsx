@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../../api/client.js';
 import { useM } from './messages.js';
 
@@ -37,6 +37,11 @@ export function ModalForm({
   const { t } = useM();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | undefined>(undefined);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);

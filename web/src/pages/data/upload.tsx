@@ -210,7 +210,11 @@ export function UploadPanel({ onFinished }: { onFinished: () => void }) {
               {m('upload.drop')}{' '}
               <label className="btn-link file-pick">
                 {m('upload.choose')}
-                <input type="file" data-testid="upload-file" disabled={uploading} onChange={(e) => setFile(e.target.files?.[0])} />
+                <input type="file" data-testid="upload-file" disabled={uploading} onChange={(e) => {
+                    setFile(e.target.files?.[0]);
+                    e.target.value = ''; // choosing the same file again is a change too
+                  }}
+                />
               </label>
             </div>
             <div className="muted">{m('upload.formats')}</div>
