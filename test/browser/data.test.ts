@@ -173,6 +173,13 @@ describe('data page', () => {
         await page.locator('[data-testid=tab-metrics]').click();
         await page.setViewportSize({ width: 1280, height: 800 });
       }
+      // grouped by source: one group per source table, every metric in one of them
+      await page.locator('[data-testid=metrics-group]').selectOption('source');
+      await page.waitForURL(/group=source/);
+      const sources = new Set(metrics.map((x) => (x as { source?: string }).source ?? ''));
+      expect(await page.locator('[data-testid^=metric-group-]').count()).toBe(sources.size);
+      expect(await page.locator('[data-testid=metrics-table] tbody tr').count()).toBe(metrics.length);
+      await page.locator('[data-testid=metrics-group]').selectOption('owner');
       await page.locator('[data-testid=metrics-search]').fill('revenue');
       await page.waitForURL(/q=revenue/);
       const hits = metrics.filter((x) => JSON.stringify(x).toLowerCase().includes('revenue')).length;
