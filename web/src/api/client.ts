@@ -32,8 +32,13 @@ let onUnauthenticated: () => void = () => {};
 export function setUnauthenticatedHandler(f: () => void): void {
   onUnauthenticated = f;
 }
+/** For requests made outside `send` (upload.ts): the session ended. */
+export function notifyUnauthenticated(): void {
+  onUnauthenticated();
+}
 
-function csrfToken(): string | undefined {
+/** The session's CSRF token (from its cookie), sent as X-CSRF-Token on every write. */
+export function csrfToken(): string | undefined {
   const m = /(?:^|;\s*)tm_csrf=([^;]+)/.exec(document.cookie);
   return m ? decodeURIComponent(m[1]!) : undefined;
 }
