@@ -10,7 +10,8 @@ import { navigate, pageHref, setParams, useLocation } from '../../app/router.js'
 import { useCan } from '../../app/session.js';
 import { Card } from '../../components/Card.js';
 import { Empty, Loadable } from '../../components/States.js';
-import { formatDate, formatMoney, formatNumber } from '../../i18n/format.js';
+import { formatMoney, formatNumber } from '../../i18n/format.js';
+import { fmtDay } from './profile-format.js';
 import { useListM } from './list-messages.js';
 import { Pager, useDebounced } from './list-parts.js';
 import { listQuery, listStateOf, nextSort, PAGE_SIZES, sortParam, type ListSortKey } from './list-state.js';
@@ -101,8 +102,8 @@ export default function CustomerList() {
       ),
     },
     { key: 'orders', header: m('col.orders'), sort: 'orders', numeric: true, cell: (r) => <span data-testid="customer-orders" data-value={r.orders}>{formatNumber(r.orders, locale)}</span> },
-    { key: 'firstOrder', header: m('col.firstOrder'), sort: 'first_order', cell: (r) => formatDate(r.firstOrderAt?.slice(0, 10), locale) },
-    { key: 'lastOrder', header: m('col.lastOrder'), sort: 'last_order', cell: (r) => formatDate(r.lastOrderAt?.slice(0, 10), locale) },
+    { key: 'firstOrder', header: m('col.firstOrder'), sort: 'first_order', cell: (r) => fmtDay(r.firstOrderAt, locale) },
+    { key: 'lastOrder', header: m('col.lastOrder'), sort: 'last_order', cell: (r) => fmtDay(r.lastOrderAt, locale) },
   ];
 
   const sortOf = state.sort ?? { key: 'id' as const, desc: false };
