@@ -25,6 +25,8 @@ interface Col {
   readonly header: string;
   readonly sort?: ListSortKey;
   readonly numeric?: boolean;
+  /** Long text that may wrap (keeps the table within a 1280 px screen). */
+  readonly wrap?: boolean;
   readonly cell: (r: Item) => ReactNode;
   /** Shown only when some row of the page has a value (model results that may not have been run yet). */
   readonly optional?: (r: Item) => unknown;
@@ -88,7 +90,7 @@ export default function CustomerList() {
     { key: 'memberTier', header: m('col.memberTier'), cell: (r) => r.memberTier ?? '–' },
     { key: 'valueTier', header: m('col.valueTier'), cell: (r) => r.valueTier ?? '–', optional: (r) => r.valueTier },
     { key: 'rfmSegment', header: m('col.rfmSegment'), cell: (r) => r.rfmSegment ?? '–', optional: (r) => r.rfmSegment },
-    { key: 'region', header: m('col.region'), sort: 'province', cell: (r) => regionText(r.province, r.city) },
+    { key: 'region', header: m('col.region'), sort: 'province', wrap: true, cell: (r) => regionText(r.province, r.city) },
     { key: 'owner', header: m('col.owner'), cell: (r) => (r.owner ? `${r.ownerName ?? ''} (${r.owner})`.trim() : '–'), optional: (r) => r.owner },
     {
       key: 'revenue',
@@ -214,7 +216,7 @@ export default function CustomerList() {
                     {d.customers.map((r) => (
                       <tr key={r.id} className="clickable" data-testid="customer-row" data-customer-id={r.id} onClick={(e) => openProfile(e, r.id)}>
                         {shown.map((c) => (
-                          <td key={c.key} className={c.numeric ? 'num' : undefined}>
+                          <td key={c.key} className={c.numeric ? 'num' : c.wrap ? 'cl-wrap' : undefined}>
                             {c.cell(r)}
                           </td>
                         ))}

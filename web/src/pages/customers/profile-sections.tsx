@@ -32,13 +32,13 @@ function columnLabel(f: ReturnType<typeof useFieldM>['m'], column: string): stri
   return s === column ? column : s;
 }
 
-function Table({ rows, columns, section, testId }: { rows: readonly Row[]; columns: readonly string[]; section?: string; testId?: string }) {
+function Table({ rows, columns, section, testId, wrap }: { rows: readonly Row[]; columns: readonly string[]; section?: string; testId?: string; wrap?: boolean }) {
   const f = useFieldM().m;
   const field = useField();
   const numeric = (c: string) => ['amount', 'paid_amount', 'discount', 'item_qty', 'probability', 'satisfaction', 'duration_min', 'points'].includes(c);
   return (
     <div className="table-wrap">
-      <table className="table" data-testid={testId}>
+      <table className={`table${wrap ? ' cp-wrap' : ''}`} data-testid={testId}>
         <thead>
           <tr>
             {columns.map((c) => (
@@ -328,7 +328,7 @@ export function Identities({ p }: { p: Profile }) {
   const { m } = useProfileM();
   return (
     <Card title={m('identities')} testId="profile-identities">
-      {p.identities.length === 0 ? <div className="muted">{m('noIdentities')}</div> : <Table rows={p.identities as Row[]} columns={['channel', 'external_id', 'bound_at']} />}
+      {p.identities.length === 0 ? <div className="muted">{m('noIdentities')}</div> : <Table rows={p.identities as Row[]} columns={['channel', 'external_id', 'bound_at']} wrap />}
     </Card>
   );
 }
