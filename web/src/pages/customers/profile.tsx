@@ -125,7 +125,7 @@ function Header({ p }: { p: Profile }) {
       </div>
       <div className="cp-kpis">
         <Kpi label={m('kpi.revenue')} value={formatMoney(o.revenue, locale)} testId="profile-revenue" dataValue={o.revenue} />
-        <Kpi label={m('kpi.orders')} value={formatNumber(o.counted, locale)} sub={o.total !== o.counted ? m('kpi.ordersSub', { all: formatNumber(o.total, locale) }) : undefined} testId="profile-orders" dataValue={o.counted} />
+        <Kpi label={m('kpi.orders')} value={formatNumber(o.counted, locale)} sub={o.total !== o.counted ? m('kpi.ordersSub', { all: formatNumber(o.total, locale) }) : undefined} testId="profile-order-count" dataValue={o.counted} />
         <Kpi label={m('kpi.aov')} value={o.counted ? formatMoney(o.revenue / o.counted, locale) : '–'} />
         <Kpi label={m('kpi.first')} value={fmtDay(o.firstOrderAt, locale)} />
         <Kpi label={m('kpi.last')} value={fmtDay(o.lastOrderAt, locale)} />

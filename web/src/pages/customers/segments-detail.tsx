@@ -20,7 +20,7 @@ import './list.css';
 
 const SIZE = 50;
 
-type Msg = { ok: boolean; text: string; testId: string };
+type Msg = { ok: boolean; text: string; testId: string; count?: string | null };
 
 function errText(e: unknown): string {
   return e instanceof ApiError ? `${e.message} (${e.code})` : e instanceof Error ? e.message : String(e);
@@ -88,8 +88,8 @@ export default function SegmentDetail({ segKey }: { segKey: string }) {
       const r = await downloadFile('POST', '/api/exports', { kind: 'segment', segment: segKey, format, ...(campaign ? { purpose: 'campaign' } : {}) }, `${segKey}.${format}`);
       const rows = r.headers.get('X-Tidemark-Rows');
       const excluded = r.headers.get('X-Tidemark-Excluded-No-Consent');
-      const out: Msg[] = [{ ok: true, text: m('exported', { rows: formatNumber(rows, locale), name: r.name }), testId: 'segment-exported' }];
-      if (excluded !== null) out.push({ ok: true, text: m('excluded', { n: formatNumber(excluded, locale) }), testId: 'segment-excluded' });
+      const out: Msg[] = [{ ok: true, text: m('exported', { rows: formatNumber(rows, locale), name: r.name }), testId: 'segment-exported', count: rows }];
+      if (excluded !== null) out.push({ ok: true, text: m('excluded', { n: formatNumber(excluded, locale) }), testId: 'segment-excluded', count: excluded });
       setMsg(out);
     } catch (e) {
       setMsg([{ ok: false, text: errText(e), testId: 'segment-error' }]);
@@ -165,7 +165,7 @@ export default function SegmentDetail({ segKey }: { segKey: string }) {
                 </div>
               </div>
               {msg.map((x) => (
-                <div key={x.testId} className={x.ok ? 'form-ok' : 'form-error'} role="status" data-testid={x.testId} style={{ marginTop: 10 }}>
+                <div key={x.testId} className={x.ok ? 'form-ok' : 'form-error'} role="status" data-testid={x.testId} data-count={x.count ?? undefined} style={{ marginTop: 10 }}>
                   {x.text}
                 </div>
               ))}
