@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRfm, saveRfm } from '../../src/analyses/rfm/index.js';
 import { openWarehouse } from '../../src/warehouse/index.js';
 import { demoServer, launchChromium, openTab, screenshot, settled, signIn, type DemoServer, type TestUser } from './harness.js';
 
@@ -26,6 +27,8 @@ beforeAll(async () => {
         const r = await wh.query(`SELECT owner_employee_id AS e FROM customers WHERE owner_employee_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`);
         repEmployee = String(r.rows[0]!.e);
         users.push({ login: 'rep', role: 'sales_rep', employeeId: repEmployee });
+        // A stored RFM result, so the list and the profile have model scores to show.
+        await saveRfm(wh, (await runRfm(wh, {})).params);
       } finally {
         await wh.close();
       }
@@ -120,7 +123,9 @@ describe('customer list, profile and segments (admin)', () => {
       expect(await page.locator('[data-testid=profile-name]').textContent()).toBe(top.name);
       expect(await page.locator('[data-testid=profile-phone]').textContent()).toBe(rowPhone);
       expect(Number(await page.locator('[data-testid=profile-revenue]').getAttribute('data-value'))).toBe(top.revenue);
-      const profile = await apiGet<{ orders: { total: number; counted: number } }>(page, `/api/customers/${top.id}`);
+      const profile = await apiGet<{ orders: { total: number; counted: number }; scores: { rfm: { segment: string } | null } }>(page, `/api/customers/${top.id}`);
+      expect(profile.scores.rfm).not.toBeNull();
+      expect(await page.locator('[data-testid=profile-scores]').textContent()).toContain(profile.scores.rfm!.segment);
       expect(Number(await page.locator('[data-testid=profile-order-count]').getAttribute('data-value'))).toBe(profile.orders.counted);
       expect(await page.locator('[data-testid=profile-orders] tbody tr').count()).toBe(Math.min(20, profile.orders.total));
       await screenshot(page, `customers-profile-${locale}`);

@@ -5,7 +5,7 @@ import { Card } from '../../components/Card.js';
 import { Empty } from '../../components/States.js';
 import { formatMoney, formatNumber, formatPercent } from '../../i18n/format.js';
 import { useFieldM, useProfileM } from './profile-messages.js';
-import { fieldText, fmtTime } from './profile-format.js';
+import { fieldText, fmtDay, fmtTime } from './profile-format.js';
 import type { Profile } from './profile.js';
 
 type Row = Record<string, unknown>;
@@ -77,7 +77,7 @@ export function Orders({ p, onMore }: { p: Profile; onMore: (() => void) | undef
         <Empty title={m('noOrders')} />
       ) : (
         <>
-          <Table rows={o.rows} columns={['order_id', 'ordered_at', 'status', 'channel', 'store_id', 'item_qty', 'amount', 'discount', 'paid_amount']} testId="profile-orders" />
+          <Table rows={o.rows} columns={['order_id', 'ordered_at', 'status', 'channel', 'item_qty', 'amount', 'paid_amount']} testId="profile-orders" />
           <div className="cl-pager">
             <span className="muted">{m('ordersTotals', { orders: formatNumber(o.counted, locale), revenue: formatMoney(o.revenue, locale) })}</span>
             {onMore && o.rows.length < o.total && (
@@ -325,10 +325,24 @@ export function Memberships({ p }: { p: Profile }) {
 }
 
 export function Identities({ p }: { p: Profile }) {
-  const { m } = useProfileM();
+  const { m, locale } = useProfileM();
+  const field = useField();
   return (
     <Card title={m('identities')} testId="profile-identities">
-      {p.identities.length === 0 ? <div className="muted">{m('noIdentities')}</div> : <Table rows={p.identities as Row[]} columns={['channel', 'external_id', 'bound_at']} wrap />}
+      {p.identities.length === 0 ? (
+        <div className="muted">{m('noIdentities')}</div>
+      ) : (
+        <dl className="cp-dl">
+          {(p.identities as Row[]).map((r, i) => (
+            <div key={`${String(r.channel)}-${String(r.external_id)}-${i}`} style={{ display: 'contents' }}>
+              <dt>{field('channel', r.channel)}</dt>
+              <dd>
+                <code>{String(r.external_id ?? '–')}</code> <span className="muted">{fmtDay(r.bound_at, locale)}</span>
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
     </Card>
   );
 }
