@@ -7,7 +7,9 @@ export const useListM = defineMessages(
     searchPlaceholder: 'Search id, name, phone or email',
     searchHint: 'Roles without personal data search the masked values they see (138 or 5678 finds 138****5678).',
     count: '{{n}} customers',
+    count_one: '{{n}} customer',
     countOf: '{{n}} customers match “{{q}}”',
+    countOf_one: '{{n}} customer matches “{{q}}”',
     'col.id': 'ID',
     'col.name': 'Name',
     'col.phone': 'Phone',
@@ -41,7 +43,9 @@ export const useListM = defineMessages(
     searchPlaceholder: '搜索编号、姓名、手机或邮箱',
     searchHint: '无个人信息权限的角色只能按其看到的脱敏值搜索（输入 138 或 5678 可找到 138****5678）。',
     count: '共 {{n}} 位客户',
+    count_one: '共 {{n}} 位客户',
     countOf: '“{{q}}” 匹配 {{n}} 位客户',
+    countOf_one: '“{{q}}” 匹配 {{n}} 位客户',
     'col.id': '客户编号',
     'col.name': '姓名/名称',
     'col.phone': '手机',
@@ -72,3 +76,49 @@ export const useListM = defineMessages(
     clear: '清除搜索',
   },
 );
+
+/** Codes of stored model results (src/analyses/rfm SEGMENTS, src/analyses/lifecycle STAGES) as words. */
+export const useCodeM = defineMessages(
+  'customers.codes',
+  {
+    'rfm.important_value': 'Important value',
+    'rfm.important_development': 'Important development',
+    'rfm.important_retention': 'Important retention',
+    'rfm.important_recovery': 'Important recovery',
+    'rfm.general_value': 'General value',
+    'rfm.general_development': 'General development',
+    'rfm.general_retention': 'General retention',
+    'rfm.general_recovery': 'General recovery',
+    'stage.new': 'New',
+    'stage.active': 'Active',
+    'stage.won_back': 'Won back',
+    'stage.sleeping': 'Sleeping',
+    'stage.churned': 'Churned',
+  },
+  {
+    'rfm.important_value': '重要价值客户',
+    'rfm.important_development': '重要发展客户',
+    'rfm.important_retention': '重要保持客户',
+    'rfm.important_recovery': '重要挽留客户',
+    'rfm.general_value': '一般价值客户',
+    'rfm.general_development': '一般发展客户',
+    'rfm.general_retention': '一般保持客户',
+    'rfm.general_recovery': '一般挽留客户',
+    'stage.new': '新客',
+    'stage.active': '活跃',
+    'stage.won_back': '回流',
+    'stage.sleeping': '沉睡',
+    'stage.churned': '流失',
+  },
+);
+
+/** A stored code in words (`rfm`, `stage`), or the code itself when it is not one of the known ones. */
+export function useCode(): (kind: 'rfm' | 'stage', v: unknown) => string {
+  const { m } = useCodeM();
+  return (kind, v) => {
+    if (v === null || v === undefined || v === '') return '–';
+    const key = `${kind}.${String(v)}`;
+    const s = m(key as 'stage.new');
+    return s === key ? String(v) : s;
+  };
+}

@@ -12,7 +12,7 @@ import { Card } from '../../components/Card.js';
 import { Empty, Loadable } from '../../components/States.js';
 import { formatMoney, formatNumber } from '../../i18n/format.js';
 import { fmtDay } from './profile-format.js';
-import { useListM } from './list-messages.js';
+import { useCode, useListM } from './list-messages.js';
 import { Pager, useDebounced } from './list-parts.js';
 import { listQuery, listStateOf, nextSort, PAGE_SIZES, sortParam, type ListSortKey } from './list-state.js';
 import './list.css';
@@ -64,6 +64,7 @@ export default function CustomerList() {
   const loc = useLocation();
   const state = listStateOf(loc.search);
   const canExport = useCan('export');
+  const code = useCode();
   const seesPersonal = useCan('see_personal_data');
   const [text, setText] = useState(state.q);
   const debounced = useDebounced(text, 300);
@@ -89,7 +90,7 @@ export default function CustomerList() {
     { key: 'kind', header: m('col.kind'), cell: (r) => kindLabel(r.kind, m) },
     { key: 'memberTier', header: m('col.memberTier'), cell: (r) => r.memberTier ?? '–' },
     { key: 'valueTier', header: m('col.valueTier'), cell: (r) => r.valueTier ?? '–', optional: (r) => r.valueTier },
-    { key: 'rfmSegment', header: m('col.rfmSegment'), cell: (r) => r.rfmSegment ?? '–', optional: (r) => r.rfmSegment },
+    { key: 'rfmSegment', header: m('col.rfmSegment'), cell: (r) => code('rfm', r.rfmSegment), optional: (r) => r.rfmSegment },
     { key: 'region', header: m('col.region'), sort: 'province', wrap: true, cell: (r) => regionText(r.province, r.city) },
     { key: 'owner', header: m('col.owner'), cell: (r) => (r.owner ? `${r.ownerName ?? ''} (${r.owner})`.trim() : '–'), optional: (r) => r.owner },
     {
@@ -135,7 +136,7 @@ export default function CustomerList() {
             <span className="muted">{t('common.loading')}</span>
           ) : (
             <span data-testid="customer-count" data-count={total}>
-              {state.q.trim() ? m('countOf', { n: formatNumber(total, locale), q: state.q.trim() }) : m('count', { n: formatNumber(total, locale) })}
+              {state.q.trim() ? m('countOf', { count: total, n: formatNumber(total, locale), q: state.q.trim() }) : m('count', { count: total, n: formatNumber(total, locale) })}
             </span>
           )}
           {!seesPersonal && <span className="cl-badge" title={m('searchHint')}>{m('masked')}</span>}
@@ -157,7 +158,7 @@ export default function CustomerList() {
       <div className="cl-toolbar">
         <div className="cl-search">
           <span className="cl-search-icon" aria-hidden="true">⌕</span>
-          <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder={m('searchPlaceholder')} aria-label={t('common.search')} title={m('searchHint')} maxLength={200} data-testid="customer-search" />
+          <input type="text" value={text} onChange={(e) => setText(e.target.value)} placeholder={m('searchPlaceholder')} aria-label={t('common.search')} title={m('searchHint')} maxLength={200} data-testid="customer-search" />
           {text && (
             <button type="button" className="btn-link" onClick={() => setText('')} aria-label={m('clear')} title={m('clear')}>
               ×

@@ -4,6 +4,7 @@ import { navigate, pageHref } from '../../app/router.js';
 import { Card } from '../../components/Card.js';
 import { Empty } from '../../components/States.js';
 import { formatMoney, formatNumber, formatPercent } from '../../i18n/format.js';
+import { useCode } from './list-messages.js';
 import { useFieldM, useProfileM } from './profile-messages.js';
 import { fieldText, fmtDay, fmtTime } from './profile-format.js';
 import type { Profile } from './profile.js';
@@ -231,14 +232,16 @@ export function Timeline({ p, recent }: { p: Profile; recent: number }) {
   );
 }
 
-function Score({ label, value, detail, asOf }: { label: string; value: ReactNode; detail?: string; asOf?: unknown }) {
+function Score({ label, value, detail, asOf, stored }: { label: string; value: ReactNode; detail?: string; asOf?: unknown; stored?: unknown }) {
   const { m } = useProfileM();
   const field = useField();
   return (
     <div className="cp-score">
       <div className="cp-score-head">
         <span className="muted">{label}</span>
-        <span className="cp-score-value">{value}</span>
+        <span className="cp-score-value" data-code={stored === null || stored === undefined ? undefined : String(stored)}>
+          {value}
+        </span>
       </div>
       {detail && <span className="cp-tl-detail">{detail}</span>}
       {asOf !== null && asOf !== undefined && <span className="cp-kpi-sub">{m('asOf', { date: field('as_of', asOf) })}</span>}
@@ -248,6 +251,7 @@ function Score({ label, value, detail, asOf }: { label: string; value: ReactNode
 
 export function Scores({ p }: { p: Profile }) {
   const { m, locale } = useProfileM();
+  const code = useCode();
   const { rfm, valueTier, valueType, cluster, lifecycle } = p.scores as Record<string, Row | null>;
   const n = (v: unknown, d = 0) => formatNumber(v, locale, d);
   const any = rfm || valueTier || valueType || cluster || lifecycle;
@@ -257,7 +261,7 @@ export function Scores({ p }: { p: Profile }) {
         <Empty title={m('scoresEmpty')} hint={m('scoresEmptyHint')} />
       ) : (
         <>
-          {rfm && <Score label={m('score.rfm')} value={String(rfm.segment ?? '–')} asOf={rfm.as_of} detail={m('score.rfmDetail', { r: n(rfm.r), f: n(rfm.f), m: n(rfm.m), days: n(rfm.recency_days), freq: n(rfm.frequency), money: formatMoney(rfm.monetary, locale) })} />}
+          {rfm && <Score label={m('score.rfm')} value={code('rfm', rfm.segment)} stored={rfm.segment} asOf={rfm.as_of} detail={m('score.rfmDetail', { r: n(rfm.r), f: n(rfm.f), m: n(rfm.m), days: n(rfm.recency_days), freq: n(rfm.frequency), money: formatMoney(rfm.monetary, locale) })} />}
           {valueTier && <Score label={m('score.tier')} value={String(valueTier.tier ?? '–')} asOf={valueTier.as_of} detail={m('score.tierDetail', { orders: n(valueTier.orders), spend: formatMoney(valueTier.spend, locale), rate: formatPercent(valueTier.repurchase_rate, locale) })} />}
           {valueType && <Score label={m('score.type')} value={String(valueType.value_type ?? '–')} asOf={valueType.as_of} detail={m('score.typeDetail', { orders: n(valueType.orders), aov: formatMoney(valueType.aov, locale) })} />}
           {cluster && (
@@ -268,7 +272,7 @@ export function Scores({ p }: { p: Profile }) {
               detail={String((locale === 'en' ? (cluster.description_en ?? cluster.description_zh) : (cluster.description_zh ?? cluster.description_en)) ?? '')}
             />
           )}
-          {lifecycle && <Score label={m('score.lifecycle')} value={String(lifecycle.stage ?? '–')} asOf={lifecycle.as_of} detail={lifecycle.recency_days !== null && lifecycle.recency_days !== undefined ? m('score.lifecycleDetail', { days: n(lifecycle.recency_days) }) : undefined} />}
+          {lifecycle && <Score label={m('score.lifecycle')} value={code('stage', lifecycle.stage)} asOf={lifecycle.as_of} detail={lifecycle.recency_days !== null && lifecycle.recency_days !== undefined ? m('score.lifecycleDetail', { days: n(lifecycle.recency_days) }) : undefined} />}
         </>
       )}
     </Card>

@@ -13,7 +13,7 @@ import { ErrorState, Loading } from '../../components/States.js';
 import { formatMoney, formatNumber } from '../../i18n/format.js';
 import { fmtDay } from './profile-format.js';
 import { kindLabel, regionText } from './list.js';
-import { useListM } from './list-messages.js';
+import { useCode, useListM } from './list-messages.js';
 import { backHref } from './list-state.js';
 import { useFieldM, useProfileM } from './profile-messages.js';
 import { Attributes, Identities, Memberships, Orders, Scores, Timeline } from './profile-sections.js';
@@ -69,6 +69,7 @@ function Kpi({ label, value, sub, testId, dataValue }: { label: string; value: s
 function Header({ p }: { p: Profile }) {
   const { m, locale } = useProfileM();
   const lm = useListM().m;
+  const code = useCode();
   const seesPersonal = useCan('see_personal_data');
   const a = p.attributes as Record<string, unknown>;
   const s = (k: string) => (a[k] === null || a[k] === undefined || a[k] === '' ? undefined : String(a[k]));
@@ -129,9 +130,9 @@ function Header({ p }: { p: Profile }) {
         <Kpi label={m('kpi.aov')} value={o.counted ? formatMoney(o.revenue / o.counted, locale) : '–'} />
         <Kpi label={m('kpi.first')} value={fmtDay(o.firstOrderAt, locale)} />
         <Kpi label={m('kpi.last')} value={fmtDay(o.lastOrderAt, locale)} />
-        {rfm && <Kpi label={m('kpi.rfm')} value={String(rfm.segment ?? '–')} />}
+        {rfm && <Kpi label={m('kpi.rfm')} value={code('rfm', rfm.segment)} />}
         {tier && <Kpi label={m('kpi.tier')} value={String(tier.tier ?? '–')} />}
-        {stage && <Kpi label={m('kpi.stage')} value={String(stage.stage ?? '–')} />}
+        {stage && <Kpi label={m('kpi.stage')} value={code('stage', stage.stage)} />}
       </div>
     </Card>
   );
