@@ -74,7 +74,6 @@ export default function CustomerList() {
   // The URL follows what is typed (after a pause); the box follows the URL (back/forward).
   useEffect(() => {
     if (debounced !== state.q) setParams({ q: debounced, page: undefined });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [debounced]);
   useEffect(() => {
     setText((cur) => (cur === state.q ? cur : state.q));

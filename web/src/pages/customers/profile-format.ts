@@ -52,11 +52,3 @@ export function fieldText(column: string, v: unknown, locale: Locale, code: (val
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }
-
-/** Whole days from `from` to `to` (both "YYYY-MM-DD…"), or undefined. */
-export function daysBetween(from: string | null | undefined, to: string | null | undefined): number | undefined {
-  if (!from || !to) return undefined;
-  const a = Date.parse(`${from.slice(0, 10)}T00:00:00Z`);
-  const b = Date.parse(`${to.slice(0, 10)}T00:00:00Z`);
-  return Number.isFinite(a) && Number.isFinite(b) ? Math.round((b - a) / 86_400_000) : undefined;
-}
