@@ -89,6 +89,14 @@ describe('customer list, profile and segments (admin)', () => {
       expect(await page.locator('[data-testid=customer-row]').count()).toBe(Math.min(50, all.total));
       await screenshot(page, `customers-list-${locale}`);
 
+      // Pages are the server's: page 2 starts at offset 50.
+      const page2 = await apiGet<{ customers: Item[] }>(page, '/api/customers?limit=50&offset=50');
+      await page.locator('[data-testid=customer-pager-next]').click();
+      await page.waitForURL((u) => u.searchParams.get('page') === '2');
+      await expect.poll(() => page.locator('[data-testid=customer-row]').first().getAttribute('data-customer-id')).toBe(page2.customers[0]!.id);
+      await page.locator('[data-testid=customer-pager-prev]').click();
+      await page.waitForURL((u) => !u.searchParams.has('page'));
+
       // Search by the name of the top customer: the list shows what the API answers for that search.
       const top = (await apiGet<{ customers: Item[] }>(page, '/api/customers?sort=-revenue&limit=1')).customers[0]!;
       const found = await apiGet<{ total: number; customers: Item[] }>(page, `/api/customers?search=${encodeURIComponent(top.name!)}&limit=50`);
