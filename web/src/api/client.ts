@@ -107,6 +107,11 @@ export const api = {
 
 /** Saves a server-made file (export, quarantine CSV…): POSTs or GETs, then hands the bytes to the browser as a download. */
 export async function download(method: 'GET' | 'POST', url: string, body?: unknown, fallbackName = 'tidemark-export'): Promise<string> {
+  return (await downloadFile(method, url, body, fallbackName)).name;
+}
+
+/** As `download`, also answering the response headers (X-Tidemark-Rows, X-Tidemark-Excluded-No-Consent…). */
+export async function downloadFile(method: 'GET' | 'POST', url: string, body?: unknown, fallbackName = 'tidemark-export'): Promise<{ name: string; headers: Headers }> {
   const res = await send(method, url, body);
   const cd = res.headers.get('Content-Disposition') ?? '';
   const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
@@ -120,5 +125,5 @@ export async function download(method: 'GET' | 'POST', url: string, body?: unkno
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-  return name;
+  return { name, headers: res.headers };
 }
