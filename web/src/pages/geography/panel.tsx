@@ -43,7 +43,7 @@ export function GeoPanel({ data, metric, metricKey, province, level, view }: { d
 
   return (
     <>
-      <nav className="geo-crumbs" aria-label="breadcrumb" data-testid="geo-crumbs">
+      <nav className="geo-crumbs" aria-label={m('crumbs')} data-testid="geo-crumbs">
         {province ? (
           <>
             <button type="button" className="btn-link btn" data-testid="geo-back" onClick={() => setParams({ geo: undefined }, { replace: false })}>

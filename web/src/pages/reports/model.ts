@@ -189,6 +189,7 @@ export function buildChart(s: SectionData, o: BuildOptions): Built {
       kind,
       option: {
         ...base,
+        grid: { ...base.grid, top: 12 },
         tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: tooltipValue(m, locale) },
         xAxis: { type: 'value', axisLabel: { formatter: axisFormat(m.unit, locale) } },
         yAxis: { type: 'category', data: rows.map((r) => o.valueLabel(d0.key, r[d0.key])), axisLabel: { width: 160, overflow: 'truncate' } },

@@ -107,7 +107,8 @@ function SectionTable({ section }: { section: SectionData }) {
   const { m, locale } = useM();
   const valueLabel = useValueLabel();
   const shape = shapeOf(section);
-  const rows: Row[] = [...shape.leaves, ...shape.subtotals];
+  // Server order: subtotals follow their group (ROLLUP); the grand total goes to the footer.
+  const rows: Row[] = section.rows.filter((r) => r !== shape.total);
   const isSub = (r: Row) => Number(r._grouping ?? 0) > 0;
   const dimCell = (d: ColumnInfo, i: number) => (r: Row) => {
     const v = r[d.key];
