@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildChart, chartKind, formatCell, formatPoints, shapeOf, type SectionData } from '../../web/src/pages/reports/model.js';
+import { buildChart, chartKind, chartMetric, formatCell, formatPoints, shapeOf, type SectionData } from '../../web/src/pages/reports/model.js';
 
 const L = (en: string, zh: string) => ({ en, zh });
 const revenue = { key: 'revenue', kind: 'metric', label: L('Revenue', '销售额'), unit: 'currency', metric: 'revenue' };
@@ -89,5 +89,18 @@ describe('report section shapes and charts', () => {
     expect(formatCell(0.1234, { key: 'c', kind: 'change', label: '', unit: 'change' }, 'en')).toBe('+12.3%');
     expect(formatCell(-0.0066, { key: 'c', kind: 'change', label: '', unit: 'ratio_change' }, 'en')).toBe('-0.7 pt');
     expect(formatPoints(0.012, 'zh-CN')).toBe('+1.2个百分点');
+  });
+
+  it('charts the metric the rows are ranked by; province × city (many cities) is ranked bars named by both', () => {
+    const province = { key: 'province', kind: 'dimension', label: L('Province', '省份') };
+    const city = { key: 'city', kind: 'dimension', label: L('City', '城市') };
+    const customers = { key: 'buying_customers', kind: 'metric', label: L('Buyers', '购买客户数'), unit: 'count', metric: 'buying_customers' };
+    const rows = Array.from({ length: 12 }, (_, i) => ({ province: `P${i % 3}`, city: `C${i}`, buying_customers: (i * 7) % 5, revenue: 1000 - i }));
+    const s: SectionData = { key: 'cities', title: '', columns: [province, city, customers, revenue], rows };
+    expect(chartMetric(shapeOf(s))?.key).toBe('revenue');
+    const b = buildChart(s, opts);
+    expect(b.kind).toBe('hbar');
+    const y = (b.option as { yAxis: { data: string[] } }).yAxis.data;
+    expect(y[y.length - 1]).toBe('P0 · C0');
   });
 });

@@ -70,6 +70,21 @@ export function shapeOf(s: SectionData): Shape {
   return { dims, metrics, values, leaves, subtotals, total, time };
 }
 
+/**
+ * The metric a chart draws: the one the rows are ranked by (the section's sort: values descending or ascending down
+ * the rows), else the first money metric, else the first metric. So a chart reads in the table's order.
+ */
+export function chartMetric(shape: Shape): ColumnInfo | undefined {
+  const { metrics, leaves } = shape;
+  if (!shape.time && leaves.length >= 3) {
+    const monotone = (c: ColumnInfo, dir: 1 | -1) => leaves.every((r, i) => i === 0 || dir * (Number(r[c.key] ?? 0) - Number(leaves[i - 1]![c.key] ?? 0)) <= 0);
+    const varies = (c: ColumnInfo) => new Set(leaves.map((r) => r[c.key])).size > 1;
+    const sorted = metrics.find((c) => varies(c) && (monotone(c, 1) || monotone(c, -1)));
+    if (sorted) return sorted;
+  }
+  return metrics.find((c) => c.unit === 'currency') ?? metrics[0];
+}
+
 export type ChartKind = 'kpi' | 'line' | 'bar' | 'hbar' | 'pie' | 'stacked' | 'none';
 
 export function chartKind(shape: Shape): ChartKind {
@@ -79,12 +94,15 @@ export function chartKind(shape: Shape): ChartKind {
   if (leaves.length === 0) return 'none';
   if (shape.time) return leaves.length >= 4 && dims.length === 1 ? 'line' : 'bar';
   if (dims.length === 1) {
-    const m = metrics[0]!;
+    const m = chartMetric(shape)!;
     const n = (r: Row) => Number(r[m.key] ?? 0);
     if (leaves.length <= 8 && ADDITIVE_UNITS.includes(m.unit ?? '') && leaves.every((r) => n(r) >= 0)) return 'pie';
     return 'hbar';
   }
-  return subtotals.length > 0 ? 'hbar' : 'stacked';
+  if (subtotals.length > 0) return 'hbar';
+  // Stacked bars only when the second dimension has few values (category × season); else (province × city) the
+  // rows ranked as bars, each named by both values.
+  return new Set(leaves.map((r) => String(r[dims[1]!.key]))).size <= 10 ? 'stacked' : 'hbar';
 }
 
 /** The value in its unit; change columns as +12.3% or, for ratios, percentage points. */
@@ -138,7 +156,7 @@ export function buildChart(s: SectionData, o: BuildOptions): Built {
   const { locale } = o;
   const max = o.maxBars ?? 20;
   if (kind === 'kpi' || kind === 'none') return { kind };
-  const m = shape.metrics[0]!;
+  const m = chartMetric(shape)!;
   const name = (c: ColumnInfo) => lab(c.label, locale);
   const num = (r: Row, c: ColumnInfo) => {
     const v = r[c.key];
@@ -182,7 +200,9 @@ export function buildChart(s: SectionData, o: BuildOptions): Built {
 
   if (kind === 'hbar') {
     // With subtotals: the first level's subtotals (dims after the first rolled up); else the leaves.
-    const pool = shape.dims.length > 1 ? shape.subtotals.filter((r) => r[d0.key] !== null && r[d0.key] !== undefined && shape.dims.slice(1).every((d) => r[d.key] === null || r[d.key] === undefined)) : shape.leaves;
+    const firstLevel = shape.subtotals.filter((r) => r[d0.key] !== null && r[d0.key] !== undefined && shape.dims.slice(1).every((d) => r[d.key] === null || r[d.key] === undefined));
+    const pool = shape.dims.length > 1 && firstLevel.length > 0 ? firstLevel : shape.leaves;
+    const named = (r: Row) => (pool === shape.leaves ? shape.dims.map((d) => o.valueLabel(d.key, r[d.key])).join(' · ') : o.valueLabel(d0.key, r[d0.key]));
     const sorted = [...pool].sort((a, b) => (num(b, m) ?? -Infinity) - (num(a, m) ?? -Infinity)).slice(0, max);
     const rows = [...sorted].reverse(); // largest at the top
     return {
@@ -192,7 +212,7 @@ export function buildChart(s: SectionData, o: BuildOptions): Built {
         grid: { ...base.grid, top: 12 },
         tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: tooltipValue(m, locale) },
         xAxis: { type: 'value', axisLabel: { formatter: axisFormat(m.unit, locale) } },
-        yAxis: { type: 'category', data: rows.map((r) => o.valueLabel(d0.key, r[d0.key])), axisLabel: { width: 160, overflow: 'truncate' } },
+        yAxis: { type: 'category', data: rows.map(named), axisLabel: { width: 180, overflow: 'truncate' } },
         series: [{ name: name(m), type: 'bar', data: rows.map((r) => num(r, m)), barMaxWidth: 18 }],
       },
       shown: rows.length,
