@@ -15,7 +15,10 @@ const OVERSEAS_AMOUNT = 12345;
 
 beforeAll(async () => {
   srv = await demoServer({
-    users: [{ login: 'admin', role: 'admin' }],
+    users: [
+      { login: 'admin', role: 'admin' },
+      { login: 'rep', role: 'sales_rep', employeeId: 'E055' },
+    ],
     setup: async (dbPath) => {
       const wh = await openWarehouse({ path: dbPath });
       try {
@@ -101,7 +104,8 @@ describe('geography page', () => {
       await page.waitForURL(new RegExp(`geo=${String(provinceRow.province_code)}`));
       await page.locator('[data-testid=geo-map]:not([data-level=province]) canvas').waitFor();
       await settled(page);
-      expect(await page.locator('[data-testid=geo-current]').textContent()).toBe(hit.name);
+      await expect.poll(() => page.locator('[data-testid=geo-current]').textContent()).toBe(hit.name);
+      await page.waitForFunction(() => document.querySelector('.reloading') === null); // the province's own answer is in
       await expect.poll(async () => Number(await page.locator('[data-testid=geo-map]').getAttribute('data-regions'))).toBeGreaterThan(0);
       // City values add up to the province's value (the grand total under the filter, and the china-level value).
       const cities = await tableValues(page);
@@ -114,12 +118,13 @@ describe('geography page', () => {
       await page.locator('[data-testid=geo-back]').click();
       await page.locator('[data-testid=geo-map][data-level=province] canvas').waitFor();
       expect(page.url()).not.toContain('geo=');
+      await page.waitForFunction(() => document.querySelector('.reloading') === null);
 
       // The ranked bars, by the toggle (URL), with every region.
       await page.locator('[data-testid=geo-view-bar]').click();
       await page.waitForURL(/view=bar/);
       await page.locator('[data-testid=geo-bars] canvas').waitFor();
-      expect(await page.locator('[data-testid=geo-bars]').getAttribute('data-regions')).toBe(String(leaves.length));
+      await expect.poll(() => page.locator('[data-testid=geo-bars]').getAttribute('data-regions')).toBe(String(leaves.length));
       await screenshot(page, `geography-bars-${locale}`);
 
       expect(errors).toEqual([]);
@@ -165,6 +170,30 @@ describe('geography page', () => {
     // that one is expected, since the test made the file 404; nothing else may appear (no uncaught error).
     expect(errors.filter((e) => !/^console: Failed to load resource: the server responded with a status of 404/.test(e))).toEqual([]);
     expect(errors.length).toBe(1);
+    await context.close();
+  });
+
+  it("a sales rep's map shows only their own customers (the API's scope), matching hand SQL over all customers", async () => {
+    const admin = await openTab(browser, { locale: 'zh-CN' });
+    await signIn(admin.page, srv.url, 'admin');
+    const hand = (await admin.page.evaluate(async () => {
+      const csrf = /(?:^|;\s*)tm_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+      const res = await fetch('/api/sql', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf) }, body: JSON.stringify({ sql: "SELECT count(*) AS n, count(DISTINCT province_code) AS provinces FROM customers WHERE owner_employee_id = 'E055'" }) });
+      return res.json();
+    })) as { rows: { n: number; provinces: number }[] };
+    await admin.context.close();
+    const { n, provinces } = hand.rows[0]!;
+    expect(Number(n)).toBeGreaterThan(0);
+
+    const { page, errors, context } = await openTab(browser, { locale: 'zh-CN' });
+    await signIn(page, srv.url, 'rep');
+    await page.goto(`${srv.url}/geography?metric=registered_customers`);
+    await page.locator('[data-testid=geo-map][data-level=province] canvas').waitFor();
+    await settled(page);
+    expect(await page.locator('[data-testid=geo-map]').getAttribute('data-regions')).toBe(String(provinces));
+    expect(Number(await page.locator('[data-testid=geo-total]').getAttribute('data-value'))).toBe(Number(n));
+    await screenshot(page, 'geography-rep-zh-CN');
+    expect(errors).toEqual([]);
     await context.close();
   });
 });

@@ -31,7 +31,7 @@ export default function GeographyPage() {
   const province = geoParam && /^\d{6}$/.test(geoParam) ? geoParam : undefined;
   const view = loc.search.get('view') === 'bar' ? 'bar' : 'map';
   const level = province ? childLevel(province) : 'province';
-  const dims = province ? ['province', level, `${level}_code`] : ['province', 'province_code'];
+  const dims = province ? ['province', 'province_code', level, `${level}_code`] : ['province', 'province_code'];
   const scope = queryScope(shared);
   const filters: Filter[] = [...(scope.filters ?? []), ...(province ? [{ dimension: 'province_code', op: 'in' as const, values: [province] }] : [])];
   const body = { ...scope, metrics: [metricKey], dimensions: dims, totals: true, ...(filters.length ? { filters } : {}) };

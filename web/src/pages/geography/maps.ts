@@ -10,6 +10,8 @@ export interface LoadedMap {
   /** The name it is registered under (the map series' `map`). */
   readonly name: string;
   readonly features: readonly MapFeature[];
+  /** The map's own short name of the province (广东), or 中国 for the whole country. */
+  readonly title: string;
 }
 
 const cache = new Map<string, Promise<unknown>>();
@@ -46,7 +48,7 @@ export async function loadMap(code?: string): Promise<LoadedMap> {
   const features = featuresOf(geo);
   // ECharts decodes the compact coordinates (UTF8Encoding) when it registers the map.
   echarts.registerMap(name, geo as Parameters<typeof echarts.registerMap>[1]);
-  const loaded = { name, features };
+  const loaded = { name, features, title: code ? (index.provinces[code]?.name ?? code) : '中国' };
   registered.set(name, loaded);
   return loaded;
 }

@@ -34,7 +34,8 @@ export function GeoPanel({ data, metric, metricKey, province, level, view }: { d
   const nameKey = province ? level : 'province';
   const codeKey = `${nameKey}_code`;
   const matched = useMemo(() => matchRegions(leaves, { name: nameKey, code: codeKey, value: metricKey }, map.data?.features ?? []), [data.data, map.data, nameKey, metricKey]); // eslint-disable-line react-hooks/exhaustive-deps
-  const provinceName = province ? (leaves.find((r) => r.province)?.province as string | undefined) ?? province : undefined;
+  // The province's official name from its own rows (while the previous answer is still shown, the map index's name).
+  const provinceName = province ? ((leaves.find((r) => r.province && r.province_code === province)?.province as string | undefined) ?? map.data?.title ?? province) : undefined;
   const unit = metric?.unit;
   const fmt = (v: unknown, compact = false) => formatValue(v, unit, locale, compact);
   const drill = (code: string | null | undefined) => {
@@ -139,8 +140,11 @@ function MapView({ loaded, matched, unit, locale, level, metricName, onDrill }: 
           name: metricName,
           roam: false,
           selectedMode: false,
-          layoutCenter: ['52%', '54%'],
-          layoutSize: level === 'province' ? '118%' : '95%',
+          labelLayout: { hideOverlap: true },
+          top: 8,
+          bottom: 8,
+          left: level === 'province' ? 70 : 'center',
+          right: 8,
           label: { show: level !== 'province', fontSize: 9, color: '#0f172a', textBorderColor: '#fff', textBorderWidth: 2 },
           itemStyle: { areaColor: '#f1f5f9', borderColor: '#94a3b8', borderWidth: 0.6 },
           emphasis: { label: { show: true, fontSize: 11, color: '#0f172a', textBorderColor: '#fff', textBorderWidth: 2 }, itemStyle: { areaColor: '#fbbf24' } },
