@@ -32,6 +32,10 @@ export const DIMENSIONS: DimensionDef[] = [
   { key: 'province', label: L('省份', 'Province'), hierarchy: 'region', level: 0, description: "The customer's province (a lead's own, a store's for procurement).", anchors: [a('customers', 'province'), a('leads', 'province'), a('stores', 'province'), a('org_units', 'province')] },
   { key: 'city', label: L('城市', 'City'), hierarchy: 'region', level: 1, anchors: [a('customers', 'city'), a('leads', 'city'), a('stores', 'city'), a('org_units', 'city')] },
   { key: 'district', label: L('区县', 'District'), hierarchy: 'region', level: 2, anchors: [a('customers', 'district'), a('leads', 'district'), a('stores', 'district'), a('org_units', 'district')] },
+  // The GB/T 2260 codes the cleaner derives next to each name: what a map matches on (its features are keyed by adcode).
+  { key: 'province_code', label: L('省份代码', 'Province code'), description: 'GB/T 2260 code of the province (440000), as derived by the cleaner.', anchors: [a('customers', 'province_code'), a('leads', 'province_code'), a('stores', 'province_code'), a('org_units', 'province_code')] },
+  { key: 'city_code', label: L('城市代码', 'City code'), description: 'GB/T 2260 code of the city (440100).', anchors: [a('customers', 'city_code'), a('leads', 'city_code'), a('stores', 'city_code'), a('org_units', 'city_code')] },
+  { key: 'district_code', label: L('区县代码', 'District code'), description: 'GB/T 2260 code of the district or county (440106).', anchors: [a('customers', 'district_code'), a('leads', 'district_code'), a('stores', 'district_code'), a('org_units', 'district_code')] },
 
   { key: 'channel', label: L('渠道', 'Channel'), values: CHANNEL_VALUES, anchors: [a('orders', 'channel'), a('campaign_touches', 'channel'), a('service_tickets', 'channel'), a('interactions', 'channel'), a('campaigns', 'channel'), a('stores', 'channel')] },
   { key: 'store', label: L('门店', 'Store'), description: 'Store name (id when it has none).', anchors: [a('stores', 'coalesce(name, store_id)')] },
