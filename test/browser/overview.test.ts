@@ -131,10 +131,12 @@ describe('overview (cockpit)', () => {
     await signIn(page, srv.url, 'admin');
     await page.waitForURL(/from=/);
     await cockpitReady(page, Date.now());
+    const revenue12m = await kpiText(page, 'revenue');
     await page.locator('[data-testid=period-preset]').selectOption('last90');
     await page.waitForURL(/from=2025-10-03/);
     expect(periodOf(page)).toMatchObject({ from: '2025-10-03', to: '2025-12-31' });
-    await cockpitReady(page, Date.now());
+    await expect.poll(() => kpiText(page, 'revenue')).not.toBe(revenue12m);
+    await page.waitForFunction(() => document.querySelector('.reloading') === null);
     const revenue90 = await kpiText(page, 'revenue');
     let t0 = Date.now();
     await page.locator('[data-testid=nav-customers]').click();

@@ -23,11 +23,12 @@ export function Contribution({ dimension, title, state, total, color }: { dimens
     const names = rows.map((x) => (x[dimension] === null || x[dimension] === undefined ? '–' : String(x[dimension])));
     const share = (v: number | null) => (v !== null && total ? formatPercent(v / total, locale) : '');
     return {
+      animation: false,
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: (ps: unknown) => {
         const p = (ps as { name: string; value: number }[])[0];
         return p ? `${p.name}<br/>${formatMoney(p.value, locale)} · ${share(p.value)}` : '';
       } },
-      grid: { left: 8, right: 64, top: 4, bottom: 4, containLabel: true },
+      grid: { left: 8, right: 110, top: 4, bottom: 4, containLabel: true },
       xAxis: { type: 'value', show: false },
       yAxis: { type: 'category', data: names, axisTick: { show: false }, axisLine: { show: false } },
       series: [

@@ -5,10 +5,16 @@ import { Card } from '../../components/Card.js';
 import { ErrorState } from '../../components/States.js';
 import type { Loaded } from '../../api/use-api.js';
 import { label } from '../../i18n/index.js';
-import { formatChange, formatNumber, formatValue } from '../../i18n/format.js';
+import { formatChange, formatValue } from '../../i18n/format.js';
+import type { Locale } from '../../i18n/index.js';
 import { columnOf, type Metric, type QueryResult } from './data.js';
 import { KPI_METRICS, num, sparklineOption, toneOf } from './kpis.js';
 import { useM } from './messages.js';
+
+/** A change of a ratio in percentage points, always with one decimal (−0.04 pts is 0.0, not 0). */
+function points(v: number, locale: Locale): string {
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v * 100);
+}
 
 function Delta({ which, result, metric, better }: { which: 'yoy' | 'mom'; result: QueryResult | undefined; metric: string; better: 'higher' | 'lower' | undefined }) {
   const { m, locale } = useM();
@@ -16,7 +22,7 @@ function Delta({ which, result, metric, better }: { which: 'yoy' | 'mom'; result
   const v = num(result?.rows[0]?.[`${metric}__change`]);
   const tone = toneOf(v, better);
   const ratio = col?.unit === 'ratio_change';
-  const text = !result ? '…' : v === null ? m('noCompare') : ratio ? m('points', { v: `${v > 0 ? '+' : ''}${formatNumber(v * 100, locale, 1)}` }) : formatChange(v, locale);
+  const text = !result ? '…' : v === null ? m('noCompare') : ratio ? m('points', { v: `${v > 0 ? '+' : ''}${points(v, locale)}` }) : formatChange(v, locale);
   const arrow = v === null || v === 0 ? '' : v > 0 ? '▲ ' : '▼ ';
   return (
     <span className={`kpi-delta tone-${tone}`} data-testid={`kpi-${which}`} title={label(col?.label, locale)}>

@@ -15,9 +15,11 @@ export function TopProducts({ state }: { state: Loaded<QueryResult> }) {
   const { m, locale } = useM();
   return (
     <Card title={m('topProducts')} testId="overview-products">
-      <Loadable state={state} isEmpty={(r) => r.rows.length === 0} empty={<Empty title={m('noRows')} hint={m('noRowsHint')} />}>
+      <Loadable state={state} isEmpty={(r) => !r.rows.some((x) => !Number(x._grouping))} empty={<Empty title={m('noRows')} hint={m('noRowsHint')} />}>
         {(r) => {
-          const total = r.rows.reduce((s, x) => s + (num(x.item_revenue) ?? 0), 0);
+          // totals: true gives the period's product sales over every product (the share's base), after the top rows
+          const detail = r.rows.filter((x) => !Number(x._grouping));
+          const total = num(r.rows.find((x) => Number(x._grouping))?.item_revenue) ?? detail.reduce((s, x) => s + (num(x.item_revenue) ?? 0), 0);
           const cols: TableColumn<Row>[] = [
             { key: 'product', header: label(columnOf(r, 'product')?.label ?? m('product'), locale), cell: (x) => String(x.product ?? '–') },
             ...PRODUCT_METRICS.map((k) => {
@@ -26,7 +28,7 @@ export function TopProducts({ state }: { state: Loaded<QueryResult> }) {
             }),
             { key: 'share', header: m('share'), numeric: true, sortValue: (x) => num(x.item_revenue), cell: (x) => (total ? formatPercent((num(x.item_revenue) ?? 0) / total, locale) : '–') },
           ];
-          return <DataTable columns={cols} rows={r.rows} rowKey={(x, i) => `${String(x.product)}-${i}`} testId="products-table" />;
+          return <DataTable columns={cols} rows={detail} rowKey={(x, i) => `${String(x.product)}-${i}`} testId="products-table" />;
         }}
       </Loadable>
     </Card>

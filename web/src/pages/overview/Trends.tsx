@@ -24,6 +24,7 @@ export function RevenueTrend({ state }: { state: Loaded<QueryResult> }) {
     if (!r) return undefined;
     const months = r.rows.map((x) => String(x.month));
     return {
+      animation: false,
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => formatMoney(v, locale) },
       legend: { top: 0, data: [m('thisPeriod'), m('lastYear')] },
       grid: { left: 8, right: 12, top: 32, bottom: 8, containLabel: true },
@@ -51,6 +52,7 @@ export function NewVsReturning({ state }: { state: Loaded<QueryResult> }) {
     const r = state.data;
     if (!r) return undefined;
     return {
+      animation: false,
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => formatNumber(v, locale) },
       legend: { top: 0, data: [m('newCustomers'), m('returningCustomers')] },
       grid: { left: 8, right: 12, top: 32, bottom: 8, containLabel: true },

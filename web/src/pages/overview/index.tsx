@@ -83,7 +83,7 @@ function Cockpit({ shared }: { shared: Shared }) {
   const trend = useApi((s) => query(shared, { metrics: ['revenue'], dimensions: ['month'], compare: 'yoy' }, s), deps);
   const channels = useApi((s) => query(shared, { metrics: ['revenue'], dimensions: ['channel'], sort: [{ key: 'revenue', desc: true }] }, s), deps);
   const provinces = useApi((s) => query(shared, { metrics: ['revenue'], dimensions: ['province'], sort: [{ key: 'revenue', desc: true }], limit: TOP_PROVINCES }, s), deps);
-  const products = useApi((s) => query(shared, { metrics: [...PRODUCT_METRICS], dimensions: ['product'], sort: [{ key: 'item_revenue', desc: true }], limit: 10 }, s), deps);
+  const products = useApi((s) => query(shared, { metrics: [...PRODUCT_METRICS], dimensions: ['product'], sort: [{ key: 'item_revenue', desc: true }], limit: 10, totals: true }, s), deps);
   const total = num(yoy.data?.rows[0]?.revenue);
   return (
     <div className="overview" data-testid="overview">
