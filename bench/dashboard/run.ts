@@ -84,9 +84,13 @@ async function createLogin(db: string): Promise<void> {
   meta.close();
 }
 
+/** The server running now, killed if the benchmark fails (so no `tidemark serve` outlives it). */
+let live: ChildProcess | undefined;
+
 function spawnServer(db: string): Promise<{ child: ChildProcess; url: string }> {
   const bin = new URL('../../../bin/tidemark.js', import.meta.url).pathname;
   const child = spawn(process.execPath, [bin, 'serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  live = child;
   return new Promise((res, rej) => {
     let err = '';
     child.stderr!.setEncoding('utf8');
@@ -309,5 +313,6 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   console.error(e);
+  live?.kill('SIGKILL');
   process.exit(1);
 });

@@ -1,9 +1,9 @@
 /**
  * The cockpit: headline KPIs with 同比/环比 and sparklines, revenue trend against last year, new vs returning customers,
- * channel and province contribution (click to filter every page), top products and alerts. Six queries, all in
- * parallel and each answered from the server's result cache on a second visit.
+ * channel and province contribution (click to filter every page), top products and alerts. Seven queries in three
+ * steps (headline figures first), each answered from the server's result cache on a second visit.
  */
-import { useApi } from '../../api/use-api.js';
+import { useApi, type Loaded } from '../../api/use-api.js';
 import { useDefaultPeriod, useShared, type Shared } from '../../app/filters.js';
 import { pageHref, navigate } from '../../app/router.js';
 import { useSession } from '../../app/session.js';
@@ -73,32 +73,47 @@ export default function OverviewPage() {
   return <Cockpit shared={shared} />;
 }
 
+/** A request has answered (or failed) for the current period and filters. */
+function done(x: Loaded<unknown>): boolean {
+  return !x.loading && (x.data !== undefined || x.error !== undefined);
+}
+
+/** A panel whose request waits for an earlier step shows its previous answer dimmed meanwhile, not as current. */
+function waiting<T>(x: Loaded<T>, enabled: boolean): Loaded<T> {
+  return enabled || x.data === undefined ? x : { ...x, loading: true };
+}
+
 function Cockpit({ shared }: { shared: Shared }) {
   const { m, t, locale } = useM();
   const deps = [shared];
   const catalog = useApi((s) => metricCatalog(s), []);
+  // The headline figures first, alone: on a big warehouse with two cores, the other panels' queries would slow them
+  // down. The rest follow once they are in (all at once), and the product ranking (the heaviest: every order item)
+  // last. A second visit is answered from the server's result cache, so the steps cost only round trips.
   const yoy = useApi((s) => query(shared, { metrics: [...KPI_METRICS], compare: 'yoy' }, s), deps);
-  const mom = useApi((s) => query(shared, { metrics: [...KPI_METRICS], compare: 'mom' }, s), deps);
-  const monthly = useApi((s) => query(shared, { metrics: [...MONTHLY_METRICS], dimensions: ['month'] }, s), deps);
-  const trend = useApi((s) => query(shared, { metrics: ['revenue'], dimensions: ['month'], compare: 'yoy' }, s), deps);
-  const channels = useApi((s) => query(shared, { metrics: ['revenue'], dimensions: ['channel'], sort: [{ key: 'revenue', desc: true }] }, s), deps);
-  const provinces = useApi((s) => query(shared, { metrics: ['revenue'], dimensions: ['province'], sort: [{ key: 'revenue', desc: true }], limit: TOP_PROVINCES }, s), deps);
-  const products = useApi((s) => query(shared, { metrics: [...PRODUCT_METRICS], dimensions: ['product'], sort: [{ key: 'item_revenue', desc: true }], limit: 10, totals: true }, s), deps);
+  const second = done(yoy);
+  const mom = useApi((s) => query(shared, { metrics: [...KPI_METRICS], compare: 'mom' }, s), deps, second);
+  const monthly = useApi((s) => query(shared, { metrics: [...MONTHLY_METRICS], dimensions: ['month'] }, s), deps, second);
+  const trend = useApi((s) => query(shared, { metrics: ['revenue'], dimensions: ['month'], compare: 'yoy' }, s), deps, second);
+  const channels = useApi((s) => query(shared, { metrics: ['revenue'], dimensions: ['channel'], sort: [{ key: 'revenue', desc: true }] }, s), deps, second);
+  const provinces = useApi((s) => query(shared, { metrics: ['revenue'], dimensions: ['province'], sort: [{ key: 'revenue', desc: true }], limit: TOP_PROVINCES }, s), deps, second);
+  const third = second && [mom, monthly, trend, channels, provinces].every(done);
+  const products = useApi((s) => query(shared, { metrics: [...PRODUCT_METRICS], dimensions: ['product'], sort: [{ key: 'item_revenue', desc: true }], limit: 10, totals: true }, s), deps, third);
   const total = num(yoy.data?.rows[0]?.revenue);
   return (
     <div className="overview" data-testid="overview">
       <PageHeader title={t('nav.overview')} subtitle={shared.from && shared.to ? m('subtitle', { from: formatDate(shared.from, locale), to: formatDate(shared.to, locale) }) : undefined} />
-      <KpiCards yoy={yoy} mom={mom} monthly={monthly} catalog={catalog.data} />
+      <KpiCards yoy={yoy} mom={waiting(mom, second)} monthly={waiting(monthly, second)} catalog={catalog.data} />
       <div className="grid grid-2 overview-row">
-        <RevenueTrend state={trend} />
-        <NewVsReturning state={monthly} />
+        <RevenueTrend state={waiting(trend, second)} />
+        <NewVsReturning state={waiting(monthly, second)} />
       </div>
       <div className="grid grid-2 overview-row">
-        <Contribution dimension="channel" title={m('channels')} state={channels} total={total} color={CONTRIBUTION_COLORS.channel} />
-        <Contribution dimension="province" title={m('provinces', { n: TOP_PROVINCES })} state={provinces} total={total} color={CONTRIBUTION_COLORS.province} />
+        <Contribution dimension="channel" title={m('channels')} state={waiting(channels, second)} total={total} color={CONTRIBUTION_COLORS.channel} />
+        <Contribution dimension="province" title={m('provinces', { n: TOP_PROVINCES })} state={waiting(provinces, second)} total={total} color={CONTRIBUTION_COLORS.province} />
       </div>
       <div className="grid overview-bottom overview-row">
-        <TopProducts state={products} />
+        <TopProducts state={waiting(products, third)} />
         <Alerts />
       </div>
     </div>
