@@ -9,7 +9,7 @@ import type { EChartsOption } from '../../charts/echarts.js';
  * Metric keys of the KPI cards, in order (all from the catalog: GET /api/metrics). Gross margin is not among them: it
  * reads every order item with its product's cost (~10 s on the 1M-customer demo), too slow for the first screen.
  */
-export const KPI_METRICS = ['revenue', 'orders', 'active_customers', 'new_customers', 'aov', 'repurchase_rate', 'registered_customers', 'refund_rate'] as const;
+export const KPI_METRICS = ['revenue', 'orders', 'active_customers', 'new_customers', 'aov', 'repurchase_rate', 'revenue_per_customer', 'refund_rate'] as const;
 
 /** What the monthly query asks for besides the KPIs: the split of buying customers into new and returning. */
 export const MONTHLY_METRICS = [...KPI_METRICS, 'returning_customers'] as const;
