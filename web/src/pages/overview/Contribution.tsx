@@ -1,8 +1,9 @@
 import { useMemo } from 'react';
 import type { Loaded } from '../../api/use-api.js';
 import { setFilter } from '../../app/filters.js';
-import { Chart } from '../../charts/Chart.js';
-import { PALETTE, type EChartsOption } from '../../charts/echarts.js';
+import { Chart } from './LazyChart.js';
+import type { EChartsOption } from '../../charts/echarts.js';
+import { PALETTE } from '../../charts/palette.js';
 import { Card } from '../../components/Card.js';
 import { Empty, Loadable } from '../../components/States.js';
 import { formatMoney, formatPercent } from '../../i18n/format.js';

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { Chart } from '../../charts/Chart.js';
-import { PALETTE } from '../../charts/echarts.js';
+import { Chart } from './LazyChart.js';
+import { PALETTE } from '../../charts/palette.js';
 import { Card } from '../../components/Card.js';
 import { ErrorState } from '../../components/States.js';
 import type { Loaded } from '../../api/use-api.js';
