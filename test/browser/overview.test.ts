@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatMoney } from '../../web/src/i18n/format.js';
+import { formatChange, formatMoney } from '../../web/src/i18n/format.js';
 import { demoServer, launchChromium, openTab, screenshot, settled, signIn, type DemoServer } from './harness.js';
 
 let srv: DemoServer;
@@ -138,6 +138,15 @@ describe('overview (cockpit)', () => {
     await expect.poll(() => kpiText(page, 'revenue')).not.toBe(revenue12m);
     await page.waitForFunction(() => document.querySelector('.reloading') === null);
     const revenue90 = await kpiText(page, 'revenue');
+    // 同比 and 环比 (computed in the page from the two comparison periods) equal the API's compare columns
+    await expect.poll(() => page.locator('[data-testid=kpi-revenue] [data-testid=kpi-mom]').textContent()).not.toContain('…');
+    for (const compare of ['yoy', 'mom'] as const) {
+      const r = (await apiJson(page, 'POST', '/api/query', { metrics: ['revenue', 'repurchase_rate'], from: '2025-10-03', to: '2025-12-31', compare })) as { rows: Record<string, number>[] };
+      const revenueText = await page.locator(`[data-testid=kpi-revenue] [data-testid=kpi-${compare}]`).textContent();
+      expect(revenueText).toContain(formatChange(r.rows[0]!.revenue__change, 'zh-CN'));
+      const points = (r.rows[0]!.repurchase_rate__change! * 100).toLocaleString('zh-CN', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+      expect(await page.locator(`[data-testid=kpi-repurchase_rate] [data-testid=kpi-${compare}]`).textContent()).toContain(`${r.rows[0]!.repurchase_rate__change! > 0 ? '+' : ''}${points} 个百分点`);
+    }
     let t0 = Date.now();
     await page.locator('[data-testid=nav-customers]').click();
     await page.waitForURL(/\/customers/);

@@ -37,3 +37,17 @@ describe('KPI change colour', () => {
     expect(toneOf(0.1, undefined)).toBe('flat');
   });
 });
+
+describe('compare periods (as the query compiler frames them)', () => {
+  it('同比 a year back; 环比 whole months step back by their months, other spans by their days', async () => {
+    const { comparePeriods, changeOf } = await import('../../web/src/pages/overview/kpis.js');
+    expect(comparePeriods({ from: '2025-01-01', to: '2025-12-31' })).toEqual({ yoy: { from: '2024-01-01', to: '2024-12-31' }, mom: { from: '2024-01-01', to: '2024-12-31' } });
+    expect(comparePeriods({ from: '2025-03-01', to: '2025-03-31' })).toEqual({ yoy: { from: '2024-03-01', to: '2024-03-31' }, mom: { from: '2025-02-01', to: '2025-02-28' } });
+    expect(comparePeriods({ from: '2025-10-03', to: '2025-12-31' })).toEqual({ yoy: { from: '2024-10-03', to: '2024-12-31' }, mom: { from: '2025-07-05', to: '2025-10-02' } });
+    expect(comparePeriods({ from: '2024-03-01', to: '2024-03-31' }).mom).toEqual({ from: '2024-02-01', to: '2024-02-29' });
+    expect(changeOf(120, 100, 'currency')).toBeCloseTo(0.2);
+    expect(changeOf(0.3, 0.25, 'ratio')).toBeCloseTo(0.05);
+    expect(changeOf(5, 0, 'count')).toBeNull();
+    expect(changeOf(null, 3, 'count')).toBeNull();
+  });
+});
