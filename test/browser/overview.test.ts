@@ -171,7 +171,7 @@ describe('overview (cockpit)', () => {
     const { page, errors, context } = await openTab(browser, { locale: 'en' });
     await signIn(page, srv.url, 'nobody');
     await page.locator('[data-testid=overview-go-import]').waitFor();
-    expect(await page.locator('main').textContent()).toContain('No orders in the warehouse yet');
+    expect(await page.locator('main').textContent()).toContain('No orders to show yet');
     expect(periodOf(page)).toMatchObject({ from: null, to: null });
     await screenshot(page, 'overview-empty-en');
     expect(errors).toEqual([]);
