@@ -10,6 +10,7 @@ import type * as analytics from './api/analytics.js';
 import type * as auth from './api/auth.js';
 import type * as customers from './api/customers.js';
 import type * as exports from './api/exports.js';
+import type * as extent from './api/extent.js';
 import type * as imports from './api/imports.js';
 import type * as meta from './api/meta.js';
 import type * as segments from './api/segments.js';
@@ -17,7 +18,7 @@ import type * as sql from './api/sql.js';
 import type * as users from './api/users.js';
 import type * as warehouse from './api/warehouse.js';
 
-type Modules = typeof admin | typeof analyses | typeof analytics | typeof auth | typeof customers | typeof exports | typeof imports | typeof meta | typeof segments | typeof sql | typeof users | typeof warehouse;
+type Modules = typeof admin | typeof analyses | typeof analytics | typeof auth | typeof customers | typeof exports | typeof extent | typeof imports | typeof meta | typeof segments | typeof sql | typeof users | typeof warehouse;
 type Routes<M> = M extends { routes: infer R } ? R[keyof R] : never;
 type AnyRoute = Routes<Modules>;
 

@@ -94,6 +94,7 @@ export const MetricSchema = z
     owner: z.string(),
     source: z.string().optional(),
     formula: z.string().optional(),
+    better: z.enum(['higher', 'lower']).optional().openapi({ description: 'Which way is good: a rise is shown green when higher, red when lower' }),
   })
   .openapi('Metric');
 

@@ -71,6 +71,7 @@ export function register(app: Api, d: ApiDeps): void {
       owner: m.owner,
       ...(m.source ? { source: m.source } : {}),
       ...(m.formula ? { formula: m.formula } : {}),
+      ...(m.better ? { better: m.better } : {}),
     }));
     return c.json({ metrics }, 200);
   });

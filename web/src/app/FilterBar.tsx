@@ -1,61 +1,73 @@
-import { useT } from '../i18n/index.js';
-import { clearFilters, setFilter, setPeriod, useShared } from './filters.js';
+import { defineMessages } from '../i18n/index.js';
+import { clearFilters, setFilter, setPeriod, useDefaultPeriod, useShared } from './filters.js';
+import { presetsFor, type Preset } from './period.js';
+import { useSession } from './session.js';
 
-function iso(d: Date): string {
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
+const useM = defineMessages(
+  'filterbar',
+  {
+    thisYear: '{{year}} to date',
+    lastYear: 'Year {{year}}',
+    dataThrough: 'Data through {{day}}',
+    noData: 'No orders yet',
+    custom: 'Custom',
+  },
+  {
+    thisYear: '{{year}}年初至今',
+    lastYear: '{{year}}全年',
+    dataThrough: '数据截至 {{day}}',
+    noData: '暂无订单',
+    custom: '自定义',
+  },
+);
 
-/** Presets relative to today (the browser's date; the server clamps to the data). */
-export function presets(today = new Date()): { key: 'last30' | 'last90' | 'last12m' | 'thisYear' | 'lastYear' | 'all'; from?: string; to?: string }[] {
-  const y = today.getFullYear();
-  const back = (days: number) => iso(new Date(today.getTime() - days * 86_400_000));
-  const monthsBack = new Date(today);
-  monthsBack.setFullYear(y - 1);
-  monthsBack.setDate(monthsBack.getDate() + 1);
-  return [
-    { key: 'last30', from: back(29), to: iso(today) },
-    { key: 'last90', from: back(89), to: iso(today) },
-    { key: 'last12m', from: iso(monthsBack), to: iso(today) },
-    { key: 'thisYear', from: `${y}-01-01`, to: iso(today) },
-    { key: 'lastYear', from: `${y - 1}-01-01`, to: `${y - 1}-12-31` },
-    { key: 'all' },
-  ];
-}
-
-/** The period and filters shared by every page (kept in the URL). */
+/**
+ * The period and filters shared by every page (kept in the URL). Presets count back from the last order day of the
+ * data in the user's scope (GET /api/extent), not from the browser's date; a URL without a period gets the last 12
+ * months of data.
+ */
 export function FilterBar() {
-  const { t } = useT();
+  const { m, t } = useM();
   const s = useShared();
-  const ps = presets();
+  const { me } = useSession();
+  const { extent } = useDefaultPeriod(me.login);
+  const ps = presetsFor(extent);
   const active = ps.find((p) => p.from === s.from && p.to === s.to)?.key ?? '';
+  const presetLabel = (p: Preset) => (p.key === 'thisYear' || p.key === 'lastYear' ? m(p.key, { year: p.year }) : t(`filters.${p.key}`));
   return (
     <div className="filter-bar" data-testid="filter-bar">
       <label className="inline">
         <span className="muted">{t('filters.range')}</span>
         <select
           value={active}
+          data-testid="period-preset"
           onChange={(e) => {
             const p = ps.find((x) => x.key === e.target.value);
             if (p) setPeriod(p.from, p.to);
           }}
           aria-label={t('filters.range')}
         >
-          {active === '' && <option value="">{`${s.from ?? '…'} – ${s.to ?? '…'}`}</option>}
+          {active === '' && <option value="">{s.from || s.to ? `${s.from ?? '…'} – ${s.to ?? '…'}` : m('custom')}</option>}
           {ps.map((p) => (
             <option key={p.key} value={p.key}>
-              {t(`filters.${p.key}`)}
+              {presetLabel(p)}
             </option>
           ))}
         </select>
       </label>
       <label className="inline">
         <span className="muted">{t('filters.from')}</span>
-        <input type="date" value={s.from ?? ''} max={s.to} onChange={(e) => setPeriod(e.target.value || undefined, s.to)} />
+        <input type="date" data-testid="period-from" value={s.from ?? ''} min={extent?.firstDay ?? undefined} max={s.to} onChange={(e) => setPeriod(e.target.value || undefined, s.to)} />
       </label>
       <label className="inline">
         <span className="muted">{t('filters.to')}</span>
-        <input type="date" value={s.to ?? ''} min={s.from} onChange={(e) => setPeriod(s.from, e.target.value || undefined)} />
+        <input type="date" data-testid="period-to" value={s.to ?? ''} min={s.from} onChange={(e) => setPeriod(s.from, e.target.value || undefined)} />
       </label>
+      {extent && (
+        <span className="muted data-through" data-testid="data-through">
+          {extent.lastDay ? m('dataThrough', { day: extent.lastDay }) : m('noData')}
+        </span>
+      )}
       {s.filters.map((f) => (
         <span className="chip filter-chip" key={f.dimension} data-testid={`filter-${f.dimension}`}>
           {f.dimension}: {(f.values ?? []).join(', ')}

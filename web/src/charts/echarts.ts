@@ -41,5 +41,4 @@ echarts.use([
 export { echarts };
 export type EChartsOption = echarts.EChartsCoreOption;
 
-/** The palette: calm blues first, an accent for "good" and one for "bad". */
-export const PALETTE = ['#2563eb', '#0ea5e9', '#14b8a6', '#f59e0b', '#8b5cf6', '#ec4899', '#64748b', '#22c55e', '#ef4444', '#a16207'];
+export { PALETTE } from './palette.js';
