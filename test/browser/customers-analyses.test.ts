@@ -152,3 +152,70 @@ describe('save as segment', () => {
     await context.close();
   });
 });
+
+describe('scope and states', () => {
+  it('a sales rep analyses only their own customers: in the demo they own B2B accounts without orders, so RFM shows the designed empty state with the server’s reason; no "save as segment"', async () => {
+    const admin = await openTab(browser, { locale: 'en' });
+    await signIn(admin.page, srv.url, 'admin');
+    // A rep who owns customers (the demo's reps own B2B accounts).
+    let owner: string | null | undefined;
+    for (let offset = 0; !owner && offset < 10_000; offset += 1000) {
+      const page1 = await apiCall<{ customers: { owner: string | null }[] }>(admin.page, 'GET', `/api/customers?limit=1000&offset=${offset}`);
+      if (!page1.customers.length) break;
+      owner = page1.customers.find((c) => c.owner)?.owner;
+    }
+    expect(owner).toBeTruthy();
+    await apiCall(admin.page, 'POST', '/api/users', { login: 'rep', password: 'rep initial password', role: 'sales_rep', employeeId: owner });
+    await admin.context.close();
+
+    const { page, errors, context } = await openTab(browser, { locale: 'zh-CN' });
+    await signIn(page, srv.url, 'rep', 'rep initial password');
+    const mine = await page.evaluate(async () => {
+      const m = /(?:^|;\s*)tm_csrf=([^;]+)/.exec(document.cookie);
+      const res = await fetch('/api/analyses/rfm', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': decodeURIComponent(m?.[1] ?? '') }, body: '{}' });
+      return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
+    });
+    expect(mine.status).toBe(400);
+    expect(mine.body.error?.code).toBe('empty_window');
+    await openCustomersTab(page, 'rfm', '&seg=important_value');
+    await expect.poll(() => page.locator('.state-empty').textContent()).toContain(mine.body.error!.message);
+    expect(await page.locator('[data-testid=save-segment]').count()).toBe(0);
+    await screenshot(page, 'customers-rfm-rep-zh-CN');
+    // The browser logs the expected 400 as a failed resource load; nothing else may appear.
+    expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
+    await context.close();
+  });
+
+  it('a viewer (all rows, no import permission) sees the full RFM grid but no "save as segment"', async () => {
+    const admin = await openTab(browser, { locale: 'en' });
+    await signIn(admin.page, srv.url, 'admin');
+    await apiCall(admin.page, 'POST', '/api/users', { login: 'viewer', password: 'viewer initial password', role: 'viewer' });
+    const all = await apiCall<{ customers: number }>(admin.page, 'POST', '/api/analyses/rfm', {});
+    await admin.context.close();
+    const { page, errors, context } = await openTab(browser, { locale: 'en' });
+    await signIn(page, srv.url, 'viewer', 'viewer initial password');
+    await openCustomersTab(page, 'rfm', '&seg=important_value');
+    await page.locator('[data-testid=rfm-selected]').waitFor();
+    const counts = await page.locator('[data-testid^=rfm-seg-]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-customers'))));
+    expect(counts.reduce((a, n) => a + n, 0)).toBe(all.customers);
+    expect(await page.locator('[data-testid=save-segment]').count()).toBe(0);
+    for (const tab of ['value', 'clusters', 'lifecycle'] as const) {
+      await openCustomersTab(page, tab);
+      await page.locator(READY[tab]).first().waitFor({ timeout: 60_000 });
+      expect(await page.locator('[data-testid=save-segment]').count()).toBe(0);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a period before the first order shows the designed empty or error state, not a blank tab', async () => {
+    const { page, context } = await openTab(browser, { locale: 'en' });
+    await signIn(page, srv.url, 'admin');
+    for (const tab of TABS) {
+      await openCustomersTab(page, tab, '&from=2020-01-01&to=2020-12-31');
+      await expect.poll(() => page.locator('.state-empty, .state-error').count(), { message: tab }).toBeGreaterThan(0);
+    }
+    await screenshot(page, 'customers-members-empty-en');
+    await context.close();
+  });
+});

@@ -4,7 +4,7 @@
  * footer (as-of date, time taken, the SQL that ran).
  */
 import { useEffect, useState, type ReactNode } from 'react';
-import { api } from '../../api/client.js';
+import { api, ApiError } from '../../api/client.js';
 import { useApi, type Loaded } from '../../api/use-api.js';
 import type { Shared } from '../../app/filters.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
@@ -72,16 +72,20 @@ function useElapsed(running: boolean): number {
   return running ? s : 0;
 }
 
+/** The analyses' codes for "nothing to analyse" (a 400): shown as the empty state with the server's reason. */
+const EMPTY_CODES = ['empty_window', 'no_member_data', 'no_variation'];
+
 /** Loading (with what runs and for how long), error (server message and code, retry), empty, or the result. */
 export function AnalysisState<R>({ state, what, isEmpty, emptyHint, children }: { state: Loaded<R>; what: string; isEmpty?: (r: R) => boolean; emptyHint?: string; children: (r: R) => ReactNode }) {
   const { m, locale } = useAm();
   const secs = useElapsed(state.loading);
   const text = secs >= 1 ? m('running.long', { what, secs: formatNumber(secs, locale) }) : m('running', { what });
+  if (state.error instanceof ApiError && EMPTY_CODES.includes(state.error.code)) return <Empty title={m('empty')} hint={state.error.message} />;
   if (state.error) return <ErrorState error={state.error} retry={state.reload} />;
   if (state.data === undefined) return <Loading label={text} />;
   if (isEmpty?.(state.data)) return <Empty title={m('empty')} hint={emptyHint ?? m('empty.hint')} />;
   return (
-    <div className={state.loading ? 'reloading' : undefined} aria-busy={state.loading}>
+    <div className={`ca-result${state.loading ? ' reloading' : ''}`} aria-busy={state.loading}>
       {state.loading && (
         <div className="ca-rerun muted" role="status">
           {text}
@@ -93,12 +97,12 @@ export function AnalysisState<R>({ state, what, isEmpty, emptyHint, children }: 
 }
 
 /** The footer of a result: the as-of date and window it ran with, time taken, and the SQL behind it. */
-export function RunFooter({ run, testId }: { run: RunInfo; testId?: string }) {
+export function RunFooter({ run, testId, toInclusive }: { run: RunInfo; testId?: string; toInclusive?: boolean }) {
   const { m, locale } = useAm();
   const p = run.params;
   const parts: string[] = [];
   if (typeof p.from === 'string') parts.push(m('run.from', { d: formatDate(p.from, locale) }));
-  if (typeof p.to === 'string') parts.push(m('run.to', { d: formatDate(p.to, locale) }));
+  if (typeof p.to === 'string') parts.push(m(toInclusive ? 'run.toIncl' : 'run.to', { d: formatDate(p.to, locale) }));
   if (typeof p.asOf === 'string') parts.push(m('run.asOf', { d: formatDate(p.asOf, locale) }));
   parts.push(m('run.ms', { ms: formatNumber(run.ms, locale) }));
   const sql = typeof run.sql === 'string' ? run.sql : JSON.stringify(run.sql, null, 2);

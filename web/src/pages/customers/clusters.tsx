@@ -159,7 +159,7 @@ function ClusterView({ r, body }: { r: ClusterResult; body: Record<string, unkno
                 </li>
               ))}
             </ul>
-            <SaveSegment analysis="cluster" body={body} dimension="cluster" value={String(c.cluster)} defaultName={`${m('cluster.name', { n: c.cluster })} ${(locale === 'en' ? c.en : c.zh).slice(0, 40)}`} customers={c.customers} />
+            <SaveSegment analysis="cluster" body={body} dimension="cluster" value={String(c.cluster)} defaultName={`${m('cluster.name', { n: c.cluster })} ${(locale === 'en' ? c.en : c.zh).slice(0, 40)}`} customers={c.customers} compact />
           </div>
         ))}
       </div>

@@ -107,7 +107,7 @@ function CohortView({ r, metric, ages, fmt, locale }: { r: CohortResult; metric:
   }, [r, metric, ages]);
   const curve: EChartsOption = {
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => fmt(typeof v === 'number' ? v : null) },
-    grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 16, top: 24, bottom: 28, containLabel: true },
     xAxis: { type: 'category', name: m('cohort.age'), nameLocation: 'middle', nameGap: 24, data: avg.map((_, i) => String(i)) },
     yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmt(v) } },
     series: [{ type: 'line', name: m('cohort.average'), data: avg.map((v) => (v === null ? null : Number(v.toFixed(4)))), smooth: true, areaStyle: { opacity: 0.15 } }],

@@ -50,6 +50,7 @@ export function lifecycleSankey(labels: readonly string[], transitions: readonly
     ...labels.flatMap((s, j) => (used.has(`R${j}`) ? [{ name: right(s), itemStyle: { color: STAGE_COLORS[s] ?? '#64748b' } }] : [])),
   ];
   return {
+    animation: false,
     tooltip: { trigger: 'item' },
     series: [{ type: 'sankey', left: 8, right: 110, top: 8, bottom: 8, nodeGap: 10, data: nodes, links, emphasis: { focus: 'adjacency' }, lineStyle: { color: 'gradient', opacity: 0.35 }, label: { fontSize: 12 } }],
   };
@@ -99,7 +100,7 @@ export default function LifecycleTab() {
                 <Chart option={area} height={320} testId="lifecycle-area" ariaLabel={m('lc.stages')} onClick={(e) => setParams({ lp: r.periods[e.dataIndex]?.label }, { replace: false })} />
                 <p className="ca-hint muted">{m('lc.areaHint')}</p>
               </Card>
-              <div className="grid grid-2 ca-stack">
+              <div className="grid lc-flow">
                 <Card
                   title={m('lc.flow', { p: period.label })}
                   actions={
@@ -160,7 +161,7 @@ export default function LifecycleTab() {
                         <span>
                           {stageName(s)} <b>{formatNumber(last.stages[s] ?? 0, locale)}</b>
                         </span>
-                        <SaveSegment analysis="lifecycle" body={body} dimension="lifecycle_stage" value={s} defaultName={`${stageName(s)} ${last.label}`} customers={last.stages[s] ?? 0} />
+                        <SaveSegment analysis="lifecycle" body={body} dimension="lifecycle_stage" value={s} defaultName={`${stageName(s)} ${last.label}`} customers={last.stages[s] ?? 0} compact />
                       </div>
                     ) : null,
                   )}

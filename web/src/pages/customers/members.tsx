@@ -55,6 +55,7 @@ export function migrationSankey(mig: Migration, name: (t: string) => string, sta
   );
   const color = (i: number, t: string) => (t === 'none' ? '#cbd5e1' : ['#94a3b8', '#60a5fa', '#f59e0b', '#8b5cf6', '#ec4899', '#0f172a'][i % 6]);
   return {
+    animation: false,
     tooltip: { trigger: 'item' },
     series: [
       {
@@ -154,7 +155,7 @@ export default function MembersTab() {
               </Card>
               <Card title={m('points.title')}>
                 <Chart option={points} height={300} testId="members-points" ariaLabel={m('points.title')} />
-                <RunFooter run={r} />
+                <RunFooter run={r} toInclusive />
               </Card>
             </>
           );
@@ -180,7 +181,7 @@ function MigrationView({ mig, tierName }: { mig: Migration; tierName: (t: string
         <Kpi label={m('member.joined')} value={formatNumber(mig.joined, locale)} />
         <Kpi label={m('member.left')} value={formatNumber(mig.left, locale)} />
       </div>
-      <div className="grid grid-2 ca-stack">
+      <div className="grid lc-flow">
         {total > 0 ? <Chart option={option} height={340} testId="members-sankey" ariaLabel={m('member.migration')} /> : <p className="muted">{m('empty')}</p>}
         <div className="table-wrap">
           <table className="table ca-matrix" data-testid="members-matrix">

@@ -61,8 +61,10 @@ export function rfmTreemap(segments: readonly RfmSegment[], size: 'customers' | 
         roam: false,
         nodeClick: false,
         breadcrumb: { show: false },
-        width: '100%',
-        height: '100%',
+        left: 0,
+        top: 0,
+        right: 0,
+        bottom: 0,
         label: { show: true, formatter: (p: { name: string; value: number }) => `${p.name}\n${fmt(p.value)}`, fontSize: 12 },
         itemStyle: { borderColor: '#fff', borderWidth: 2, gapWidth: 2 },
         data: segments
@@ -100,14 +102,22 @@ function RfmView({ r, size, selected, body, locale }: { r: RfmResult; size: 'cus
   const pick = (seg: string | undefined) => setParams({ seg: seg === selected ? undefined : seg }, { replace: false });
   const columns: Column<RfmSegment>[] = [
     { key: 'segment', header: m('col.segment'), cell: (s) => nameOf(s, locale), sortValue: (s) => ORDER.indexOf(s.segment) },
-    { key: 'customers', header: m('col.customers'), numeric: true, cell: (s) => formatNumber(s.customers, locale), total: formatNumber(r.customers, locale) },
-    { key: 'customerShare', header: m('col.share'), numeric: true, cell: (s) => formatPercent(s.customerShare, locale), total: formatPercent(1, locale) },
-    { key: 'revenue', header: m('col.revenue'), numeric: true, cell: (s) => formatMoney(s.revenue, locale), total: formatMoney(r.revenue, locale) },
-    { key: 'revenueShare', header: m('col.revenueShare'), numeric: true, cell: (s) => formatPercent(s.revenueShare, locale) },
+    { key: 'customers', header: m('col.customers'), numeric: true, cell: (s) => (
+        <>
+          {formatNumber(s.customers, locale)} <span className="muted ca-small">{formatPercent(s.customerShare, locale)}</span>
+        </>
+      ),
+      total: formatNumber(r.customers, locale) },
+    { key: 'revenue', header: m('col.revenue'), numeric: true, cell: (s) => (
+        <>
+          {formatMoney(s.revenue, locale)} <span className="muted ca-small">{formatPercent(s.revenueShare, locale)}</span>
+        </>
+      ),
+      total: formatMoney(r.revenue, locale) },
     { key: 'avgRecencyDays', header: m('col.recencyDays'), numeric: true, cell: (s) => formatNumber(s.avgRecencyDays, locale), total: formatNumber(r.averages.recencyDays, locale) },
     { key: 'avgFrequency', header: m('col.frequency'), numeric: true, cell: (s) => formatNumber(s.avgFrequency, locale, 1), total: formatNumber(r.averages.frequency, locale, 1) },
     { key: 'avgMonetary', header: m('col.monetary'), numeric: true, cell: (s) => formatMoney(s.avgMonetary, locale), total: formatMoney(r.averages.monetary, locale) },
-    { key: 'action', header: m('col.action'), cell: (s) => (locale === 'en' ? s.actionEn : s.actionZh), sortValue: () => 0 },
+    { key: 'action', header: m('col.action'), cell: (s) => <span className="ca-wrap">{locale === 'en' ? s.actionEn : s.actionZh}</span>, sortValue: () => 0 },
   ];
   return (
     <>
@@ -192,7 +202,7 @@ function RfmView({ r, size, selected, body, locale }: { r: RfmResult; size: 'cus
           <Chart option={option} height={340} testId="rfm-treemap" ariaLabel={m('rfm.treemap')} onClick={(e) => pick((e.data as { segment?: string } | undefined)?.segment)} />
         </Card>
         <Card title={m('rfm.scores')}>
-          <Chart option={rfmScoresBar(segs, locale, m('rfm.scoreAxis'))} height={340} ariaLabel={m('rfm.scores')} onClick={(e) => pick(segs[e.dataIndex]?.segment)} />
+          <Chart option={rfmScoresBar(segs, locale)} height={340} ariaLabel={m('rfm.scores')} onClick={(e) => pick(segs[e.dataIndex]?.segment)} />
         </Card>
       </div>
       <Card title={m('rfm.table')}>
@@ -203,12 +213,12 @@ function RfmView({ r, size, selected, body, locale }: { r: RfmResult; size: 'cus
   );
 }
 
-function rfmScoresBar(segs: readonly RfmSegment[], locale: Locale, axis: string): EChartsOption {
+function rfmScoresBar(segs: readonly RfmSegment[], locale: Locale): EChartsOption {
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { top: 0 },
     grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', name: axis, max: 5 },
+    xAxis: { type: 'value', max: 5 },
     yAxis: { type: 'category', inverse: true, data: segs.map((s) => nameOf(s, locale)) },
     series: (['avgR', 'avgF', 'avgM'] as const).map((k) => ({ type: 'bar', name: k.slice(3), data: segs.map((s) => Number(s[k].toFixed(2))) })),
   };

@@ -35,14 +35,16 @@ function go(e: MouseEvent<HTMLAnchorElement>): void {
   navigate(e.currentTarget.getAttribute('href')!);
 }
 
-export function SaveSegment({ analysis, body, dimension, value, defaultName, customers }: { analysis: Exclude<AnalysisName, 'cohorts' | 'members'>; body: Record<string, unknown>; dimension: string; value: string; defaultName: string; customers: number }) {
+export function SaveSegment({ analysis, body, dimension, value, defaultName, customers, compact }: {
+  compact?: boolean;
+  analysis: Exclude<AnalysisName, 'cohorts' | 'members'>; body: Record<string, unknown>; dimension: string; value: string; defaultName: string; customers: number }) {
   const { m } = useAm();
   const can = useCan('import');
   const [open, setOpen] = useState(false);
   if (!can) return null;
   return (
     <>
-      <button type="button" className="btn btn-primary" data-testid="save-segment" onClick={() => setOpen(true)}>
+      <button type="button" className={compact ? 'btn btn-small' : 'btn btn-primary'} data-testid="save-segment" onClick={() => setOpen(true)}>
         {m('save.button')}
       </button>
       {open && <SaveDialog analysis={analysis} body={body} dimension={dimension} value={value} defaultName={defaultName} customers={customers} onClose={() => setOpen(false)} />}

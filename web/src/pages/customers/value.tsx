@@ -64,6 +64,15 @@ interface MatrixResult extends RunInfo {
   types: ValueType[];
 }
 
+/** A value with its share, muted. */
+function Share({ v, s }: { v: string; s: string }) {
+  return (
+    <>
+      {v} <span className="muted ca-small">{s}</span>
+    </>
+  );
+}
+
 const nameOf = (s: Named, l: Locale) => (l === 'en' ? s.en : s.zh);
 const actionOf = (s: Named, l: Locale) => (l === 'en' ? s.actionEn : s.actionZh);
 
@@ -79,15 +88,15 @@ export function bubbles(points: readonly { name: string; x: number; y: number; c
   };
   return {
     tooltip: { trigger: 'item', formatter: (p: { data: { name: string; value: [number, number, number] } }) => `${p.data.name}<br/>${axes.x}: ${fmt.x(p.data.value[0])}<br/>${axes.y}: ${fmt.y(p.data.value[1])}<br/>${fmt.n(p.data.value[2])}` },
-    grid: { left: 12, right: 28, top: 28, bottom: 28, containLabel: true },
+    grid: { left: 12, right: 28, top: 44, bottom: 28, containLabel: true },
     xAxis: { type: axes.xLog ? 'log' : 'value', name: axes.x, nameLocation: 'middle', nameGap: 26, scale: true, axisLabel: { formatter: (v: number) => fmt.x(v) } },
-    yAxis: { type: 'value', name: axes.y, scale: true, axisLabel: { formatter: (v: number) => fmt.y(v) } },
+    yAxis: { type: 'value', name: axes.y, nameTextStyle: { align: 'left' }, scale: true, axisLabel: { formatter: (v: number) => fmt.y(v) } },
     series: [
       {
         type: 'scatter',
         data: points.map((p, i) => ({ name: p.name, value: [p.x, p.y, p.customers], itemStyle: { color: ['#2563eb', '#14b8a6', '#f59e0b', '#8b5cf6', '#ec4899', '#64748b'][i % 6], opacity: 0.75 } })),
         symbolSize: (v: [number, number, number]) => 14 + 56 * Math.sqrt(v[2] / max),
-        label: { show: true, position: 'top', formatter: (p: { data: { name: string } }) => p.data.name, color: '#0f172a' },
+        label: { show: true, position: 'right', formatter: (p: { data: { name: string } }) => p.data.name, color: '#0f172a' },
         markLine,
       },
     ],
@@ -174,16 +183,13 @@ function TiersTable({ r, body }: { r: TiersResult; body: Record<string, unknown>
   const { m, locale } = useAm();
   const columns: Column<Tier>[] = [
     { key: 'tier', header: m('col.tier'), cell: (t) => nameOf(t, locale) },
-    { key: 'customers', header: m('col.customers'), numeric: true, cell: (t) => formatNumber(t.customers, locale), total: formatNumber(r.customers, locale) },
-    { key: 'customerShare', header: m('col.share'), numeric: true, cell: (t) => formatPercent(t.customerShare, locale) },
-    { key: 'revenue', header: m('col.revenue'), numeric: true, cell: (t) => formatMoney(t.revenue, locale), total: formatMoney(r.revenue, locale) },
-    { key: 'revenueShare', header: m('col.revenueShare'), numeric: true, cell: (t) => formatPercent(t.revenueShare, locale) },
+    { key: 'customers', header: m('col.customers'), numeric: true, cell: (t) => <Share v={formatNumber(t.customers, locale)} s={formatPercent(t.customerShare, locale)} />, total: formatNumber(r.customers, locale) },
+    { key: 'revenue', header: m('col.revenue'), numeric: true, cell: (t) => <Share v={formatMoney(t.revenue, locale)} s={formatPercent(t.revenueShare, locale)} />, total: formatMoney(r.revenue, locale) },
     { key: 'avgSpend', header: m('axis.avgSpend'), numeric: true, cell: (t) => formatMoney(t.avgSpend, locale) },
     { key: 'avgRepurchaseRate', header: m('axis.repurchase'), numeric: true, cell: (t) => formatPercent(t.avgRepurchaseRate, locale) },
     { key: 'avgOrderValue', header: m('axis.aov'), numeric: true, cell: (t) => formatMoney(t.avgOrderValue, locale) },
-    { key: 'activeShare', header: m('col.activeShare'), numeric: true, cell: (t) => formatPercent(t.activeShare, locale) },
-    { key: 'action', header: m('col.action'), cell: (t) => actionOf(t, locale), sortValue: () => 0 },
-    { key: 'save', header: '', sortValue: () => 0, cell: (t) => (t.customers > 0 ? <SaveSegment analysis="tiers" body={body} dimension="value_tier" value={t.tier} defaultName={nameOf(t, locale)} customers={t.customers} /> : null) },
+    { key: 'action', header: m('col.action'), cell: (t) => <span className="ca-wrap">{actionOf(t, locale)}</span>, sortValue: () => 0 },
+    { key: 'save', header: '', sortValue: () => 0, cell: (t) => (t.customers > 0 ? <SaveSegment analysis="tiers" body={body} dimension="value_tier" value={t.tier} defaultName={nameOf(t, locale)} customers={t.customers} compact /> : null) },
   ];
   return (
     <>
@@ -198,15 +204,12 @@ function MatrixTable({ r, body }: { r: MatrixResult; body: Record<string, unknow
   const columns: Column<ValueType>[] = [
     { key: 'valueType', header: m('col.valueType'), cell: (t) => nameOf(t, locale) },
     { key: 'quadrant', header: m('col.quadrant'), cell: (t) => `${m(t.aovHigh ? 'hi.aov' : 'lo.aov')} · ${m(t.frequencyHigh ? 'hi.freq' : 'lo.freq')}`, sortValue: () => 0 },
-    { key: 'customers', header: m('col.customers'), numeric: true, cell: (t) => formatNumber(t.customers, locale), total: formatNumber(r.customers, locale) },
-    { key: 'customerShare', header: m('col.share'), numeric: true, cell: (t) => formatPercent(t.customerShare, locale) },
-    { key: 'revenue', header: m('col.revenue'), numeric: true, cell: (t) => formatMoney(t.revenue, locale), total: formatMoney(r.revenue, locale) },
-    { key: 'revenueShare', header: m('col.revenueShare'), numeric: true, cell: (t) => formatPercent(t.revenueShare, locale) },
+    { key: 'customers', header: m('col.customers'), numeric: true, cell: (t) => <Share v={formatNumber(t.customers, locale)} s={formatPercent(t.customerShare, locale)} />, total: formatNumber(r.customers, locale) },
+    { key: 'revenue', header: m('col.revenue'), numeric: true, cell: (t) => <Share v={formatMoney(t.revenue, locale)} s={formatPercent(t.revenueShare, locale)} />, total: formatMoney(r.revenue, locale) },
     { key: 'avgAov', header: m('axis.aov'), numeric: true, cell: (t) => formatMoney(t.avgAov, locale) },
     { key: 'avgFrequency', header: m('axis.frequency'), numeric: true, cell: (t) => formatNumber(t.avgFrequency, locale, 1) },
-    { key: 'activeShare', header: m('col.activeShare'), numeric: true, cell: (t) => formatPercent(t.activeShare, locale) },
-    { key: 'action', header: m('col.action'), cell: (t) => actionOf(t, locale), sortValue: () => 0 },
-    { key: 'save', header: '', sortValue: () => 0, cell: (t) => (t.customers > 0 ? <SaveSegment analysis="matrix" body={body} dimension="value_type" value={t.valueType} defaultName={nameOf(t, locale)} customers={t.customers} /> : null) },
+    { key: 'action', header: m('col.action'), cell: (t) => <span className="ca-wrap">{actionOf(t, locale)}</span>, sortValue: () => 0 },
+    { key: 'save', header: '', sortValue: () => 0, cell: (t) => (t.customers > 0 ? <SaveSegment analysis="matrix" body={body} dimension="value_type" value={t.valueType} defaultName={nameOf(t, locale)} customers={t.customers} compact /> : null) },
   ];
   return (
     <>
