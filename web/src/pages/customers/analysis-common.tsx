@@ -6,45 +6,13 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError } from '../../api/client.js';
 import { useApi, type Loaded } from '../../api/use-api.js';
-import type { Shared } from '../../app/filters.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { formatDate, formatNumber } from '../../i18n/format.js';
 import { useAm } from './analyses-messages.js';
 
+export { monthWindow, nextDay, snapshotWindow } from './analysis-logic.js';
+
 export type AnalysisName = 'rfm' | 'tiers' | 'matrix' | 'cluster' | 'lifecycle' | 'cohorts' | 'members';
-
-/** The day after `d` (YYYY-MM-DD), in UTC so no time zone shifts it. */
-export function nextDay(d: string): string {
-  const t = new Date(`${d}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + 1);
-  return t.toISOString().slice(0, 10);
-}
-
-/** The first day of the month of `d`. */
-export function monthStart(d: string): string {
-  return `${d.slice(0, 7)}-01`;
-}
-
-/** The first day of the month after the one holding `d`. */
-export function nextMonthStart(d: string): string {
-  const t = new Date(`${d.slice(0, 7)}-01T00:00:00Z`);
-  t.setUTCMonth(t.getUTCMonth() + 1);
-  return t.toISOString().slice(0, 10);
-}
-
-/**
- * The shared period as a snapshot analysis's window: orders from `from` and before `asOf` (the day after the
- * period's last day). Without a period the API's default applies: all orders, as of the day after the last order
- * (the data's end, not today — the demo's orders end 2025-12-31).
- */
-export function snapshotWindow(s: Pick<Shared, 'from' | 'to'>): { from?: string; asOf?: string } {
-  return { ...(s.from ? { from: s.from } : {}), ...(s.to ? { asOf: nextDay(s.to) } : {}) };
-}
-
-/** The shared period as whole months (lifecycle, cohorts): `from` a month start, `to` the exclusive month start after. */
-export function monthWindow(s: Pick<Shared, 'from' | 'to'>): { from?: string; to?: string } {
-  return { ...(s.from ? { from: monthStart(s.from) } : {}), ...(s.to ? { to: nextMonthStart(s.to) } : {}) };
-}
 
 /** Common fields of every analysis answer. */
 export interface RunInfo {

@@ -15,53 +15,13 @@ import { AnalysisState, FiltersNote, Kpi, monthWindow, RunFooter, Switch, useAna
 import { useAm } from './analyses-messages.js';
 import './customers.css';
 
-export interface Cohort {
-  cohort: string;
-  label: string;
-  group: string | null;
-  customers: number;
-  activeCustomers: (number | null)[];
-  retention: (number | null)[];
-  revenue: (number | null)[];
-  revenueRetention: (number | null)[];
-  cumulativeRevenuePerCustomer: (number | null)[];
-}
 interface CohortResult extends RunInfo {
   maxAge: number;
   customers: number;
   cohorts: Cohort[];
 }
 
-export const COHORT_METRICS = ['retention', 'revenueRetention', 'ltv'] as const;
-export type CohortMetric = (typeof COHORT_METRICS)[number];
-export const AGE_CHOICES = ['12', '24', 'all'] as const;
-
-export function cohortValues(c: Cohort, metric: CohortMetric): (number | null)[] {
-  return metric === 'ltv' ? c.cumulativeRevenuePerCustomer : metric === 'revenueRetention' ? c.revenueRetention : c.retention;
-}
-
-/** A cell's background: white → blue with the value's place between 0 and `max` (capped). */
-export function heatColor(v: number | null, max: number): string | undefined {
-  if (v === null || !Number.isFinite(v) || max <= 0) return undefined;
-  const t = Math.max(0, Math.min(1, v / max));
-  const mix = (a: number, b: number) => Math.round(a + (b - a) * t);
-  return `rgb(${mix(248, 29)} ${mix(250, 78)} ${mix(252, 216)})`;
-}
-
-/** The customer-weighted average of each age over the cohorts that have reached it. */
-export function averageCurve(cohorts: readonly Cohort[], metric: CohortMetric, ages: number): (number | null)[] {
-  return Array.from({ length: ages }, (_, a) => {
-    let w = 0;
-    let s = 0;
-    for (const c of cohorts) {
-      const v = cohortValues(c, metric)[a];
-      if (v === null || v === undefined) continue;
-      w += c.customers;
-      s += v * c.customers;
-    }
-    return w ? s / w : null;
-  });
-}
+import { AGE_CHOICES, averageCurve, COHORT_METRICS, cohortValues, heatColor, type Cohort, type CohortMetric } from './analysis-logic.js';
 
 export default function CohortsTab() {
   const { m, locale } = useAm();

@@ -13,6 +13,7 @@ import { Chart } from '../../charts/Chart.js';
 import type { EChartsOption } from '../../charts/echarts.js';
 import { formatDate, formatNumber } from '../../i18n/format.js';
 import { AnalysisState, FiltersNote, Kpi, RunFooter, Switch, useAnalysis, type RunInfo } from './analysis-common.js';
+import { yearBefore } from './analysis-logic.js';
 import { useAm } from './analyses-messages.js';
 import './customers.css';
 
@@ -32,11 +33,6 @@ interface MembersResult extends RunInfo {
   distribution: { period: string; counts: Record<string, number>; members: number; nonMembers: number }[];
   migration: Migration;
   points: { opening: number; periods: { period: string; earned: number; redeemed: number; expired: number; other: number; net: number; balance: number }[] };
-}
-
-/** A year before `d` (YYYY-MM-DD). */
-export function yearBefore(d: string): string {
-  return `${Number(d.slice(0, 4)) - 1}${d.slice(4)}`;
 }
 
 /** The migration Sankey: tier at the start (left) → tier at the end (right), zero flows left out. */

@@ -13,20 +13,11 @@ import { navigate, pageHref } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
 import { formatNumber } from '../../i18n/format.js';
 import type { AnalysisName } from './analysis-common.js';
+import { keyOf } from './analysis-logic.js';
 import { useAm } from './analyses-messages.js';
 
 type Saved = ResponseOf<'POST /api/segments'>;
 type Members = ResponseOf<'GET /api/segments/{key}'>['members'];
-
-/** A segment key from a name: letters, digits and _.:- (the server's pattern), at most 64 characters. */
-export function keyOf(name: string): string {
-  const k = name
-    .trim()
-    .replace(/[^\p{L}\p{N}_.:-]+/gu, '_')
-    .replace(/^[.:-]+/, '')
-    .slice(0, 64);
-  return k || 'segment';
-}
 
 /** In-app navigation for a plain link (a new tab still works with the href). */
 function go(e: MouseEvent<HTMLAnchorElement>): void {

@@ -89,7 +89,14 @@ export function bubbles(points: readonly { name: string; x: number; y: number; c
   return {
     tooltip: { trigger: 'item', formatter: (p: { data: { name: string; value: [number, number, number] } }) => `${p.data.name}<br/>${axes.x}: ${fmt.x(p.data.value[0])}<br/>${axes.y}: ${fmt.y(p.data.value[1])}<br/>${fmt.n(p.data.value[2])}` },
     grid: { left: 12, right: 28, top: 44, bottom: 28, containLabel: true },
-    xAxis: { type: axes.xLog ? 'log' : 'value', name: axes.x, nameLocation: 'middle', nameGap: 26, scale: true, axisLabel: { formatter: (v: number) => fmt.x(v) } },
+    xAxis: {
+      type: axes.xLog ? 'log' : 'value',
+      name: axes.x,
+      nameLocation: 'middle',
+      nameGap: 26,
+      scale: true,
+      // Log axes from and to a power of ten with room, so the bubbles at the ends do not cover the axis labels.
+      ...(axes.xLog ? { min: (v: { min: number }) => 10 ** Math.floor(Math.log10(v.min / 1.5)), max: (v: { max: number }) => 10 ** Math.ceil(Math.log10(v.max * 1.5)) } : {}), axisLabel: { formatter: (v: number) => fmt.x(v) } },
     yAxis: { type: 'value', name: axes.y, nameTextStyle: { align: 'left' }, scale: true, axisLabel: { formatter: (v: number) => fmt.y(v) } },
     series: [
       {
@@ -202,8 +209,16 @@ function TiersTable({ r, body }: { r: TiersResult; body: Record<string, unknown>
 function MatrixTable({ r, body }: { r: MatrixResult; body: Record<string, unknown> }) {
   const { m, locale } = useAm();
   const columns: Column<ValueType>[] = [
-    { key: 'valueType', header: m('col.valueType'), cell: (t) => nameOf(t, locale) },
-    { key: 'quadrant', header: m('col.quadrant'), cell: (t) => `${m(t.aovHigh ? 'hi.aov' : 'lo.aov')} · ${m(t.frequencyHigh ? 'hi.freq' : 'lo.freq')}`, sortValue: () => 0 },
+    {
+      key: 'valueType',
+      header: m('col.valueType'),
+      cell: (t) => (
+        <>
+          {nameOf(t, locale)}
+          <div className="muted ca-small">{`${m(t.aovHigh ? 'hi.aov' : 'lo.aov')} · ${m(t.frequencyHigh ? 'hi.freq' : 'lo.freq')}`}</div>
+        </>
+      ),
+    },
     { key: 'customers', header: m('col.customers'), numeric: true, cell: (t) => <Share v={formatNumber(t.customers, locale)} s={formatPercent(t.customerShare, locale)} />, total: formatNumber(r.customers, locale) },
     { key: 'revenue', header: m('col.revenue'), numeric: true, cell: (t) => <Share v={formatMoney(t.revenue, locale)} s={formatPercent(t.revenueShare, locale)} />, total: formatMoney(r.revenue, locale) },
     { key: 'avgAov', header: m('axis.aov'), numeric: true, cell: (t) => formatMoney(t.avgAov, locale) },
