@@ -151,6 +151,22 @@ describe('save as segment', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+  it('admin saves a value type from the matrix table; the segment has the table’s count', async () => {
+    const { page, errors, context } = await openTab(browser, { locale: 'zh-CN' });
+    await signIn(page, srv.url, 'admin');
+    await openCustomersTab(page, 'value');
+    const matrix = await apiCall<{ types: { valueType: string; customers: number }[] }>(page, 'POST', '/api/analyses/matrix', {});
+    const first = matrix.types[0]!;
+    await page.locator('[data-testid=matrix-table] tbody tr').first().locator('[data-testid=save-segment]').click();
+    const dialog = page.locator('[data-testid=save-segment-dialog]');
+    await dialog.locator('input[name=key]').fill('matrix_first_test');
+    await dialog.locator('[data-testid=save-segment-submit]').click();
+    await dialog.locator('[data-testid=save-segment-done]').waitFor({ timeout: 60_000 });
+    const list = await apiCall<{ segments: { key: string; customers: number }[] }>(page, 'GET', '/api/segments');
+    expect(list.segments.find((s) => s.key === 'matrix_first_test')?.customers).toBe(first.customers);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
 
 describe('scope and states', () => {

@@ -132,7 +132,7 @@ function ClusterView({ r, body }: { r: ClusterResult; body: Record<string, unkno
     { key: 'recency', header: m('feat.recency'), numeric: true, cell: (c) => formatNumber(c.means.recency_days, locale), sortValue: (c) => c.means.recency_days },
     { key: 'frequency', header: m('feat.frequency'), numeric: true, cell: (c) => formatNumber(c.means.frequency, locale, 1), sortValue: (c) => c.means.frequency },
     { key: 'monetary', header: m('feat.monetary'), numeric: true, cell: (c) => formatMoney(c.means.monetary, locale), sortValue: (c) => c.means.monetary },
-    { key: 'desc', header: m('col.description'), cell: (c) => (locale === 'en' ? c.en : c.zh), sortValue: () => 0 },
+    { key: 'desc', header: m('col.description'), cell: (c) => <span className="ca-wrap ca-wide">{locale === 'en' ? c.en : c.zh}</span>, sortValue: () => 0 },
   ];
   return (
     <>

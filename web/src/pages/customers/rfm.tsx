@@ -117,7 +117,6 @@ function RfmView({ r, size, selected, body, locale }: { r: RfmResult; size: 'cus
     { key: 'avgRecencyDays', header: m('col.recencyDays'), numeric: true, cell: (s) => formatNumber(s.avgRecencyDays, locale), total: formatNumber(r.averages.recencyDays, locale) },
     { key: 'avgFrequency', header: m('col.frequency'), numeric: true, cell: (s) => formatNumber(s.avgFrequency, locale, 1), total: formatNumber(r.averages.frequency, locale, 1) },
     { key: 'avgMonetary', header: m('col.monetary'), numeric: true, cell: (s) => formatMoney(s.avgMonetary, locale), total: formatMoney(r.averages.monetary, locale) },
-    { key: 'action', header: m('col.action'), cell: (s) => <span className="ca-wrap">{locale === 'en' ? s.actionEn : s.actionZh}</span>, sortValue: () => 0 },
   ];
   return (
     <>
@@ -178,7 +177,7 @@ function RfmView({ r, size, selected, body, locale }: { r: RfmResult; size: 'cus
             <Kpi label={m('col.monetary')} value={formatMoney(sel.avgMonetary, locale)} />
           </div>
           <p>
-            <b>{m('col.action')}：</b>
+            <b>{m('col.action')}{locale === 'en' ? ': ' : '：'}</b>
             {locale === 'en' ? sel.actionEn : sel.actionZh}
           </p>
           <p className="muted">{m('rfm.membersHint')}</p>

@@ -194,7 +194,6 @@ function TiersTable({ r, body }: { r: TiersResult; body: Record<string, unknown>
     { key: 'revenue', header: m('col.revenue'), numeric: true, cell: (t) => <Share v={formatMoney(t.revenue, locale)} s={formatPercent(t.revenueShare, locale)} />, total: formatMoney(r.revenue, locale) },
     { key: 'avgSpend', header: m('axis.avgSpend'), numeric: true, cell: (t) => formatMoney(t.avgSpend, locale) },
     { key: 'avgRepurchaseRate', header: m('axis.repurchase'), numeric: true, cell: (t) => formatPercent(t.avgRepurchaseRate, locale) },
-    { key: 'avgOrderValue', header: m('axis.aov'), numeric: true, cell: (t) => formatMoney(t.avgOrderValue, locale) },
     { key: 'action', header: m('col.action'), cell: (t) => <span className="ca-wrap">{actionOf(t, locale)}</span>, sortValue: () => 0 },
     { key: 'save', header: '', sortValue: () => 0, cell: (t) => (t.customers > 0 ? <SaveSegment analysis="tiers" body={body} dimension="value_tier" value={t.tier} defaultName={nameOf(t, locale)} customers={t.customers} compact /> : null) },
   ];
