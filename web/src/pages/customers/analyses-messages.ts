@@ -6,8 +6,8 @@ export const useAm = defineMessages(
   {
     running: 'Running the {{what}}…',
     'running.long': 'Running the {{what}}… {{secs}} s (large data sets take a few seconds)',
-    empty: 'No customers with orders in this period',
-    'empty.hint': 'Choose a longer period, or import orders first.',
+    empty: 'Nothing to analyse in this period',
+    'empty.hint': 'No customers with orders (or members) in it: choose another period, or import data first.',
     filtersIgnored: 'The customer analyses cover every customer you can see; the filters above do not apply here (the period does).',
     'run.from': 'from {{d}}',
     'run.to': 'to {{d}} (exclusive)',
@@ -164,8 +164,8 @@ export const useAm = defineMessages(
   {
     running: '正在运行{{what}}…',
     'running.long': '正在运行{{what}}… 已 {{secs}} 秒（数据量大时需要几秒）',
-    empty: '此期间没有有订单的客户',
-    'empty.hint': '请选择更长的期间，或先导入订单。',
+    empty: '此期间没有可分析的数据',
+    'empty.hint': '此期间没有有订单的客户（或会员）：请换一个期间，或先导入数据。',
     filtersIgnored: '客户分析覆盖您可见的全部客户；上方筛选条件在此不生效（期间生效）。',
     'run.from': '自 {{d}}',
     'run.to': '至 {{d}}（不含）',
