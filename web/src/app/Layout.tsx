@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
+import { Loading } from '../components/States.js';
 import { useT } from '../i18n/index.js';
+import { useDefaultPeriod } from './filters.js';
 import { FilterBar } from './FilterBar.js';
 import { navigate, pageHref, PAGES, useLocation, type PageKey } from './router.js';
 import { useSession } from './session.js';
@@ -16,6 +18,9 @@ export function Layout({ children }: { children: ReactNode }) {
   const { t } = useT();
   const { me } = useSession();
   const loc = useLocation();
+  // A page opened without a period waits for the default one (the last 12 months of data), so it never asks for all
+  // history first and then again for the default.
+  const { ready } = useDefaultPeriod(me.login);
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="main">
@@ -51,7 +56,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <UserMenu />
         </header>
         <main className="content" data-page={loc.page}>
-          {children}
+          {ready ? children : <Loading />}
         </main>
       </div>
     </div>
