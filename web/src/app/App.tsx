@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useState, type ComponentType, type LazyExoticComponent } from 'react';
-import { api, setUnauthenticatedHandler } from '../api/client.js';
+import { api, ApiError, setUnauthenticatedHandler } from '../api/client.js';
 import { ErrorState, Loading } from '../components/States.js';
 import { useT } from '../i18n/index.js';
 import { Layout, visiblePages } from './Layout.js';
@@ -35,7 +35,7 @@ export function App() {
   return (
     <SessionContext.Provider value={{ me, signedOut: () => setMe(null) }}>
       <Layout>
-        <Suspense fallback={<Loading />}>{allowed ? <Page /> : <ErrorState error={new Error(t('common.noPermission'))} />}</Suspense>
+        <Suspense fallback={<Loading />}>{allowed ? <Page /> : <ErrorState error={new ApiError(403, 'forbidden', t('common.noPermission'))} />}</Suspense>
       </Layout>
     </SessionContext.Provider>
   );

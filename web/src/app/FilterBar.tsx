@@ -1,3 +1,4 @@
+import { dimensionLabel, dimensionValueLabel, useDimensions } from '../api/dimensions.js';
 import { defineMessages } from '../i18n/index.js';
 import { clearFilters, setFilter, setPeriod, useDefaultPeriod, useShared } from './filters.js';
 import { presetsFor, type Preset } from './period.js';
@@ -27,7 +28,8 @@ const useM = defineMessages(
  * months of data.
  */
 export function FilterBar() {
-  const { m, t } = useM();
+  const { m, t, locale } = useM();
+  const dims = useDimensions();
   const s = useShared();
   const { me } = useSession();
   const { extent } = useDefaultPeriod(me.login);
@@ -69,8 +71,8 @@ export function FilterBar() {
         </span>
       )}
       {s.filters.map((f) => (
-        <span className="chip filter-chip" key={f.dimension} data-testid={`filter-${f.dimension}`}>
-          {f.dimension}: {(f.values ?? []).join(', ')}
+        <span className="chip filter-chip" key={f.dimension} data-testid={`filter-${f.dimension}`} title={`${f.dimension}: ${(f.values ?? []).join(', ')}`}>
+          {dimensionLabel(dims, f.dimension, locale)}: {(f.values ?? []).map((v) => dimensionValueLabel(dims, f.dimension, v, locale)).join(', ')}
           <button type="button" aria-label={`${t('common.delete')} ${f.dimension}`} onClick={() => setFilter(f.dimension, [])}>
             ×
           </button>

@@ -1,3 +1,4 @@
+import { dimensionValueLabel, useDimensions } from '../../api/dimensions.js';
 import { useMemo } from 'react';
 import type { Loaded } from '../../api/use-api.js';
 import { setFilter } from '../../app/filters.js';
@@ -17,11 +18,11 @@ import { useM } from './messages.js';
  */
 export function Contribution({ dimension, title, state, total, color }: { dimension: string; title: string; state: Loaded<QueryResult>; total: number | null; color: string }) {
   const { m, locale } = useM();
+  const dims = useDimensions();
+  const rows = useMemo(() => [...(state.data?.rows ?? [])].reverse(), [state.data]); // largest on top
   const option = useMemo((): EChartsOption | undefined => {
-    const r = state.data;
-    if (!r) return undefined;
-    const rows = [...r.rows].reverse(); // largest on top
-    const names = rows.map((x) => (x[dimension] === null || x[dimension] === undefined ? '–' : String(x[dimension])));
+    if (!state.data) return undefined;
+    const names = rows.map((x) => (x[dimension] === null || x[dimension] === undefined ? '–' : dimensionValueLabel(dims, dimension, x[dimension], locale)));
     const share = (v: number | null) => (v !== null && total ? formatPercent(v / total, locale) : '');
     return {
       animation: false,
@@ -42,7 +43,7 @@ export function Contribution({ dimension, title, state, total, color }: { dimens
         },
       ],
     };
-  }, [state.data, dimension, total, locale, color]);
+  }, [state.data, rows, dims, dimension, total, locale, color]);
   const height = Math.max(160, (state.data?.rows.length ?? 6) * 26 + 16);
   return (
     <Card title={title} actions={<span className="muted">{m('clickToFilter')}</span>} testId={`overview-${dimension}`}>
@@ -55,7 +56,8 @@ export function Contribution({ dimension, title, state, total, color }: { dimens
               testId={`${dimension}-chart`}
               ariaLabel={title}
               onClick={(e) => {
-                if (e.name && e.name !== '–') setFilter(dimension, [e.name]);
+                const v = rows[e.dataIndex]?.[dimension];
+                if (v !== null && v !== undefined) setFilter(dimension, [String(v)]);
               }}
             />
           )

@@ -1,3 +1,4 @@
+import { dimensionValueLabel, useDimensions } from '../../api/dimensions.js';
 import { useMemo, useState } from 'react';
 import type { ResponseOf } from '../../api/client.js';
 import { Chart } from '../../charts/Chart.js';
@@ -12,8 +13,9 @@ export type ApiSection = ReportResult['sections'][number];
 
 /** A dimension value as shown: null → "(none)". (Coded values such as channels are shown as stored.) */
 export function useValueLabel(): (dimension: string, value: unknown) => string {
-  const { m } = useM();
-  return (_d, v) => (v === null || v === undefined || v === '' ? m('none') : String(v));
+  const { m, locale } = useM();
+  const dims = useDimensions();
+  return (d, v) => (v === null || v === undefined || v === '' ? m('none') : dimensionValueLabel(dims, d, v, locale));
 }
 
 /** One section of a report: its chart (or headline tiles), its table with the server's totals, its SQL. */
