@@ -70,6 +70,12 @@ function periodOf(page: Page): { from: string; to: string } {
   return { from: from!, to: to! };
 }
 
+/** A screenshot once the charts' entry animation (300 ms) has run, so the picture shows the drawn chart. */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(700);
+  await screenshot(page, name);
+}
+
 const byKey = (rows: Row[], dim: string, metric: string) => Object.fromEntries(rows.filter((r) => Number(r._grouping ?? 0) === 0).map((r) => [String(r[dim]), Number(r[metric])]));
 
 describe('Explore', () => {
@@ -84,7 +90,7 @@ describe('Explore', () => {
     expect(periodOf(page)).toEqual(LAST_12M);
     await page.locator('[data-testid=explore-empty]').waitFor();
     expect(await page.locator('[data-testid=explore-empty]').textContent()).toContain('开始分析');
-    await screenshot(page, 'explore-empty-zh-CN');
+    await shot(page, 'explore-empty-zh-CN');
 
     // Metrics from the catalog (labels in Chinese), a row dimension from the grouped picker.
     expect(await page.locator('[data-testid=metric-revenue]').textContent()).toContain('销售额');
@@ -116,7 +122,7 @@ describe('Explore', () => {
     const grand = (years.rows as Row[]).find((r) => Number(r._grouping ?? 0) !== 0);
     expect(Number(await page.locator('[data-testid=totals-row] td[data-col=revenue]').getAttribute('data-value'))).toBe(Number(grand?.revenue));
     await page.locator('[data-testid=explore-chart-canvas] canvas').first().waitFor();
-    await screenshot(page, 'explore-years-zh-CN');
+    await shot(page, 'explore-years-zh-CN');
 
     // Drill down: click the row label 2024 → quarters of 2024, filter in the URL, numbers as the API's for year = 2024.
     await page.locator('[data-testid=drill-down][data-value="2024"]').click();
@@ -128,7 +134,7 @@ describe('Explore', () => {
     expect(periodOf(page)).toEqual(ALL);
     expect(await column(page, 'revenue')).toEqual(byKey(q2024.rows as Row[], 'quarter', 'revenue'));
     expect(await page.locator('[data-testid=drill-breadcrumb]').textContent()).toContain('年: 2024');
-    await screenshot(page, 'explore-drilled-zh-CN');
+    await shot(page, 'explore-drilled-zh-CN');
 
     // Drill-through: the orders of 2024-Q2 → the records panel counts exactly that many.
     const cell = page.locator('[data-testid=pivot-table] tbody tr', { has: page.locator('[data-value="2024-Q2"]') }).locator('td[data-col=orders]');
@@ -144,7 +150,7 @@ describe('Explore', () => {
     await page.locator('[data-testid=records-th-amount]').click();
     await expect.poll(() => page.locator('[data-testid=records-th-amount]').getAttribute('aria-sort')).toBe('descending');
     await ready(page);
-    await screenshot(page, 'explore-records-zh-CN');
+    await shot(page, 'explore-records-zh-CN');
     await page.locator('[data-testid=records-close]').click();
     await page.locator('[data-testid=drill-through]').waitFor({ state: 'detached' });
 
@@ -154,7 +160,7 @@ describe('Explore', () => {
     expect(sql).toMatch(/SELECT/i);
     expect(sql).toContain('orders');
     expect(await page.locator('[data-testid=sql-params]').first().textContent()).toContain('2024');
-    await screenshot(page, 'explore-sql-zh-CN');
+    await shot(page, 'explore-sql-zh-CN');
 
     // Export CSV: a file from the server, UTF-8 BOM, the header, the table's numbers.
     const [csvDl] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=export-csv]').click()]);
@@ -233,7 +239,7 @@ describe('Explore', () => {
     expect(await page.locator('[data-testid=chart-stacked]').getAttribute('aria-pressed')).toBe('true');
     await page.locator('[data-testid=chart-heatmap]').click();
     await page.waitForURL(/ch=heatmap/);
-    await screenshot(page, 'explore-pivot-heatmap-en');
+    await shot(page, 'explore-pivot-heatmap-en');
 
     // A filter: the channel's values are offered by querying it; picking one filters the table like the API.
     await page.locator('[data-testid=filter-dimension]').selectOption('channel');
@@ -267,7 +273,7 @@ describe('Explore', () => {
     expect(await column(page, 'orders')).toEqual(byKey(yoy.rows as Row[], 'quarter', 'orders'));
     expect(await page.locator('[data-testid=pivot-table] tbody').textContent()).toMatch(/\+\d+(\.\d)?%/);
     expect(await page.locator('[data-testid=chart-line]').getAttribute('aria-pressed')).toBe('true');
-    await screenshot(page, 'explore-compare-en');
+    await shot(page, 'explore-compare-en');
 
     // Clicking the chart: orders by year as bars; the third bar (2025) is the tallest, so the middle of its band hits it.
     await page.goto(`${srv.url}/explore?m=orders&r=year&ch=bar&${ALL_QS}`);
@@ -294,7 +300,7 @@ describe('Explore', () => {
     const q2025 = await post(context, '/api/query', { metrics: ['orders'], dimensions: ['quarter'], filters: [{ dimension: 'year', op: 'eq', values: ['2025'] }], ...periodOf(page) });
     expect(periodOf(page)).toEqual(ALL);
     expect(await column(page, 'orders')).toEqual(byKey(q2025.rows as Row[], 'quarter', 'orders'));
-    await screenshot(page, 'explore-chart-drilled-en');
+    await shot(page, 'explore-chart-drilled-en');
 
     // Drill-through on revenue of one day: every record on one page, their amounts add up to the number clicked.
     await page.goto(`${srv.url}/explore?m=revenue&r=day&from=2023-03-01&to=2023-03-31`);
@@ -308,7 +314,7 @@ describe('Explore', () => {
     expect(dayCount).toBeLessThanOrEqual(25);
     expect(await page.locator('[data-testid=record]').count()).toBe(dayCount);
     expect(Number(await page.locator('[data-testid=records-sum]').getAttribute('data-sum'))).toBeCloseTo(dayRevenue, 2);
-    await screenshot(page, 'explore-records-en');
+    await shot(page, 'explore-records-en');
     await page.locator('[data-testid=records-close]').click();
 
     // No rows: a period without orders shows the designed empty state.
@@ -329,7 +335,7 @@ describe('Explore', () => {
     expect(await page.locator('[data-testid=pivot-table] tbody tr').count()).toBe(12);
     expect(await column(page, 'revenue')).toEqual(byKey(months.rows as Row[], 'month', 'revenue'));
     expect(await column(page, 'orders')).toEqual(byKey(months.rows as Row[], 'month', 'orders'));
-    await screenshot(page, 'explore-starter-en');
+    await shot(page, 'explore-starter-en');
     // …and over all history with the "All time" preset: 36 months
     await page.locator('[data-testid=period-preset]').selectOption('all');
     await page.waitForURL(/from=2023-01-01&to=2025-12-31/);
@@ -356,7 +362,7 @@ describe('Explore', () => {
     expect(periodOf(page)).toEqual(LAST_12M);
     expect(await page.locator('[data-testid=pivot-table] thead').textContent()).toContain('2025 · 销售额');
     expect(await page.locator('[data-testid=pivot-table] thead').textContent()).not.toContain('2024 · 销售额');
-    await screenshot(page, 'explore-tablet-zh-CN');
+    await shot(page, 'explore-tablet-zh-CN');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -370,7 +376,7 @@ describe('Explore', () => {
     expect(text).toContain('no_such_metric');
     expect(text).toMatch(/unknown_metric/);
     expect(text).toMatch(/metrics\[0\]/);
-    await screenshot(page, 'explore-error-en');
+    await shot(page, 'explore-error-en');
     // the browser logs the refused request itself; nothing else may go wrong
     expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
     await context.close();
