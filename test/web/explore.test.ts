@@ -1,6 +1,6 @@
 /** The Explore page's pure logic: URL state, drill path, grids of /api/query and /api/pivot answers, chart models. */
 import { describe, expect, it } from 'vitest';
-import { chartModel, chartOption, defaultChart, type ChartContext } from '../../web/src/pages/explore/chart.js';
+import { axisNumber, chartModel, chartOption, defaultChart, type ChartContext } from '../../web/src/pages/explore/chart.js';
 import { cellOf, gridOfPivot, gridOfQuery, isEmptyGrid, sortRows } from '../../web/src/pages/explore/grid.js';
 import { canDrill, drillDown, drillFilters, drillUpTo, EMPTY_STATE, parseState, stateParams, type DimInfo } from '../../web/src/pages/explore/state.js';
 
@@ -203,5 +203,21 @@ describe('charts', () => {
     expect(data).toHaveLength(12);
     expect(data[0]).toMatchObject({ name: 'c14', value: 15 });
     expect(data[11]).toEqual({ name: 'Other', value: 1 + 2 + 3 + 4 });
+  });
+});
+
+describe('value axis ticks', () => {
+  it('zh-CN: as many decimals in 万/亿 as a tick needs, so neighbouring ticks differ', () => {
+    const ticks = [0, 3000, 6000, 9000, 12000, 15000, 18000].map((v) => axisNumber(v, 'zh-CN'));
+    expect(ticks).toEqual(['0', '3,000', '6,000', '9,000', '1.2万', '1.5万', '1.8万']);
+    expect(new Set(ticks).size).toBe(ticks.length);
+    expect(axisNumber(20000, 'zh-CN')).toBe('2万');
+    expect(axisNumber(18_000_000, 'zh-CN')).toBe('1,800万');
+    expect(axisNumber(125_000_000, 'zh-CN')).toBe('1.25亿');
+    expect(axisNumber(-15000, 'zh-CN')).toBe('-1.5万');
+  });
+  it('en: compact K/M as before', () => {
+    expect(axisNumber(15000, 'en')).toBe('15K');
+    expect(axisNumber(2_500_000, 'en')).toBe('2.5M');
   });
 });

@@ -156,7 +156,7 @@ export function chartOption(m: ChartModel, type: ChartType, ctx: ChartContext): 
       ],
     };
   }
-  const axisFmt = (v: number, u: string | undefined) => (u === 'currency' ? `¥${formatCompact(v, ctx.locale, 0)}` : u === 'ratio' || u === 'change' ? fmt(v, u) : formatCompact(v, ctx.locale, 0));
+  const axisFmt = (v: number, u: string | undefined) => (u === 'currency' ? `¥${axisNumber(v, ctx.locale)}` : u === 'ratio' || u === 'change' ? fmt(v, u) : axisNumber(v, ctx.locale));
   const yAxis = units.slice(0, 2).map((u, i) => ({ type: 'value', position: i === 0 ? 'left' : 'right', axisLabel: { formatter: (v: number) => axisFmt(v, u) }, splitLine: { show: i === 0 } }));
   const many = m.categories.length > 24;
   return {
@@ -185,4 +185,16 @@ function pieData(m: ChartModel, ctx: ChartContext): { name: string; value: numbe
   if (all.length <= PIE_SLICES) return all;
   const rest = all.slice(PIE_SLICES - 1).reduce((t, x) => t + (x.value ?? 0), 0);
   return [...all.slice(0, PIE_SLICES - 1), { name: ctx.otherLabel ?? 'Other', value: rest }];
+}
+
+/**
+ * A value axis' tick in compact form, with as many decimals (0–2) as the tick needs in 万/亿, so neighbouring ticks
+ * never read the same (15,000 and 18,000 are 1.5万 and 1.8万, not 2万 twice).
+ */
+export function axisNumber(v: number, locale: Locale): string {
+  const a = Math.abs(v);
+  if (locale !== 'zh-CN' || a < 1e4) return formatCompact(v, locale, 0);
+  const q = a / (a >= 1e8 ? 1e8 : 1e4);
+  const exact = (d: number) => Math.abs(q * 10 ** d - Math.round(q * 10 ** d)) < 1e-6;
+  return formatCompact(v, locale, exact(0) ? 0 : exact(1) ? 1 : 2);
 }
