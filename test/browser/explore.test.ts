@@ -250,7 +250,9 @@ describe('Explore', () => {
     await expect.poll(async () => Object.keys(await column(page, '2024'))).toEqual(['tmall']);
     const tm = await post(context, '/api/pivot', { metrics: ['revenue'], rows: ['channel'], columns: ['year'], filters: [{ dimension: 'channel', op: 'in', values: ['tmall'] }], ...periodOf(page) });
     expect((await column(page, '2024')).tmall).toBe(Number((tm.rows as Row[])[0]!['2024']));
-    expect(await page.locator('[data-testid=filter-channel]').textContent()).toContain('tmall');
+    // The chip in the top bar names the filter by the catalog's labels; its title keeps the raw codes.
+    expect(await page.locator('[data-testid=filter-channel]').textContent()).toContain('Channel: Tmall');
+    expect(await page.locator('[data-testid=filter-channel]').getAttribute('title')).toBe('channel: tmall');
 
     // Drill down on a column: 2024 → its quarters across the top.
     await page.locator('[data-testid=drill-down-col][data-value="2024"]').click();
