@@ -70,6 +70,8 @@ async function apiPost(page: Page, url: string, body: unknown): Promise<{ status
 async function openList(page: Page): Promise<void> {
   await page.locator('[data-testid=nav-customers]').click();
   await page.waitForURL(/\/customers/);
+  // The default tab (RFM on the default period) renders first, so its console errors are the test's too.
+  await settled(page);
   await page.locator('[data-testid=tab-list]').click();
   await page.waitForURL(/tab=list/);
   await page.locator('[data-testid=customer-count]').waitFor();

@@ -22,13 +22,15 @@ export interface RfmSegment extends Record<string, unknown> {
   customers: number;
   customerShare: number;
   revenue: number;
-  revenueShare: number;
-  avgRecencyDays: number;
-  avgFrequency: number;
-  avgMonetary: number;
-  avgR: number;
-  avgF: number;
-  avgM: number;
+  /** null when no scored customer has revenue. */
+  revenueShare: number | null;
+  /** The averages are null for a segment without customers (a small scope in a short period has some). */
+  avgRecencyDays: number | null;
+  avgFrequency: number | null;
+  avgMonetary: number | null;
+  avgR: number | null;
+  avgF: number | null;
+  avgM: number | null;
 }
 export interface RfmResult extends RunInfo {
   customers: number;
@@ -212,6 +214,9 @@ function RfmView({ r, size, selected, body, locale }: { r: RfmResult; size: 'cus
   );
 }
 
+/** An empty segment has no averages: its bars are left out (null), not drawn at 0. */
+const round2 = (v: number | null) => (v === null ? null : Number(v.toFixed(2)));
+
 function rfmScoresBar(segs: readonly RfmSegment[], locale: Locale): EChartsOption {
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
@@ -219,6 +224,6 @@ function rfmScoresBar(segs: readonly RfmSegment[], locale: Locale): EChartsOptio
     grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
     xAxis: { type: 'value', max: 5 },
     yAxis: { type: 'category', inverse: true, data: segs.map((s) => nameOf(s, locale)) },
-    series: (['avgR', 'avgF', 'avgM'] as const).map((k) => ({ type: 'bar', name: k.slice(3), data: segs.map((s) => Number(s[k].toFixed(2))) })),
+    series: (['avgR', 'avgF', 'avgM'] as const).map((k) => ({ type: 'bar', name: k.slice(3), data: segs.map((s) => round2(s[k])) })),
   };
 }
