@@ -49,3 +49,23 @@ describe('session', () => {
     await context.close();
   });
 });
+
+describe('a view that fails', () => {
+  it('shows the error state in place of the page; the navigation keeps working', async () => {
+    const { page, errors, context } = await openTab(browser, { locale: 'en' });
+    await signIn(page, srv.url, 'admin');
+    // An answer the page cannot render (a server bug or a proxy mangling the body): the list has no customers array.
+    await page.route('**/api/customers?*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"total": 3}' }));
+    await page.goto(`${srv.url}/customers?tab=list`);
+    await page.locator('.state-error').waitFor();
+    expect(await page.locator('[data-testid=nav-overview]').isVisible()).toBe(true);
+    await page.locator('[data-testid=nav-overview]').click();
+    await page.waitForURL(/\/overview/);
+    await settled(page);
+    expect(await page.locator('.state-error').count()).toBe(0);
+    // The failure is logged (React and the boundary), nothing else.
+    expect(errors.some((e) => e.includes('a view failed to render'))).toBe(true);
+    expect(errors.every((e) => /customers|undefined|render|TypeError|map/i.test(e))).toBe(true);
+    await context.close();
+  });
+});

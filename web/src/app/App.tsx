@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useState, type ComponentType, type LazyExoticComponent } from 'react';
 import { api, ApiError, setUnauthenticatedHandler } from '../api/client.js';
+import { ErrorBoundary } from '../components/ErrorBoundary.js';
 import { ErrorState, Loading } from '../components/States.js';
 import { useT } from '../i18n/index.js';
 import { Layout, visiblePages } from './Layout.js';
@@ -35,7 +36,9 @@ export function App() {
   return (
     <SessionContext.Provider value={{ me, signedOut: () => setMe(null) }}>
       <Layout>
-        <Suspense fallback={<Loading />}>{allowed ? <Page /> : <ErrorState error={new ApiError(403, 'forbidden', t('common.noPermission'))} />}</Suspense>
+        <ErrorBoundary resetKey={loc.page + loc.search.get('tab')}>
+          <Suspense fallback={<Loading />}>{allowed ? <Page /> : <ErrorState error={new ApiError(403, 'forbidden', t('common.noPermission'))} />}</Suspense>
+        </ErrorBoundary>
       </Layout>
     </SessionContext.Provider>
   );
