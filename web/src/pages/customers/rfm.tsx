@@ -23,12 +23,13 @@ export interface RfmSegment extends Record<string, unknown> {
   customerShare: number;
   revenue: number;
   revenueShare: number;
-  avgRecencyDays: number;
-  avgFrequency: number;
-  avgMonetary: number;
-  avgR: number;
-  avgF: number;
-  avgM: number;
+  /** null for a segment without customers (the API's averages of nothing). */
+  avgRecencyDays: number | null;
+  avgFrequency: number | null;
+  avgMonetary: number | null;
+  avgR: number | null;
+  avgF: number | null;
+  avgM: number | null;
 }
 export interface RfmResult extends RunInfo {
   customers: number;
@@ -212,6 +213,10 @@ function RfmView({ r, size, selected, body, locale }: { r: RfmResult; size: 'cus
   );
 }
 
+function round2(v: number | null): number | null {
+  return v === null ? null : Number(v.toFixed(2));
+}
+
 function rfmScoresBar(segs: readonly RfmSegment[], locale: Locale): EChartsOption {
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
@@ -219,6 +224,7 @@ function rfmScoresBar(segs: readonly RfmSegment[], locale: Locale): EChartsOptio
     grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
     xAxis: { type: 'value', max: 5 },
     yAxis: { type: 'category', inverse: true, data: segs.map((s) => nameOf(s, locale)) },
-    series: (['avgR', 'avgF', 'avgM'] as const).map((k) => ({ type: 'bar', name: k.slice(3), data: segs.map((s) => Number(s[k].toFixed(2))) })),
+    // A segment without customers has no averages: no bar (null), not 0.
+    series: (['avgR', 'avgF', 'avgM'] as const).map((k) => ({ type: 'bar', name: k.slice(3), data: segs.map((s) => round2(s[k])) })),
   };
 }
