@@ -1,10 +1,16 @@
 /**
  * The analysis tabs of the Customers page in a real browser: every tab renders with data in both languages, without
- * console errors; the numbers shown equal the API's answer to the same request; a segment saved from RFM is found
- * in GET /api/segments with the grid's count.
+ * console errors; the numbers shown equal the API's answer to the same request (the window each tab derives from the
+ * URL's period, which the shell defaults to the last 12 months of data); a segment saved from RFM is found in
+ * GET /api/segments with the grid's count; a sales rep's RFM counts exactly their own customers (hand SQL on the
+ * warehouse file).
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_REP_EMPLOYEE } from '../../src/demo/users.js';
+import { openWarehouse } from '../../src/warehouse/index.js';
+import { defaultPeriod } from '../../web/src/app/period.js';
+import { monthWindow, snapshotWindow } from '../../web/src/pages/customers/analysis-logic.js';
 import { demoServer, launchChromium, openTab, screenshot, settled, signIn, type DemoServer } from './harness.js';
 
 const TABS = ['rfm', 'value', 'clusters', 'lifecycle', 'cohorts', 'members'] as const;
@@ -21,8 +27,47 @@ const READY: Record<(typeof TABS)[number], string> = {
 let srv: DemoServer;
 let browser: Browser;
 
+/** Read from the warehouse file before the server opens it: the demo rep's orders, and every counted order's day. */
+interface Facts {
+  /** Orders of the rep's customers (their scope): customer, day, whether RFM counts it (not cancelled, not anonymous). */
+  repOrders: { customer: string; kind: string; day: string; counted: boolean }[];
+  /** Counted orders of every customer, as (customer, day). */
+  allCounted: { customer: string; day: string }[];
+}
+let facts: Facts;
+
+async function readFacts(dbPath: string): Promise<void> {
+  const wh = await openWarehouse({ path: dbPath });
+  try {
+    const counted = "o.customer_id IS NOT NULL AND (o.is_anonymous IS NULL OR o.is_anonymous = false) AND (o.status IS NULL OR o.status <> 'cancelled')";
+    const rep = await wh.query(
+      `SELECT o.customer_id AS customer, c.kind AS kind, strftime(o.ordered_at, '%Y-%m-%d') AS day, coalesce(${counted}, false) AS counted
+       FROM orders o JOIN customers c ON c.customer_id = o.customer_id WHERE c.owner_employee_id = $1`,
+      [DEMO_REP_EMPLOYEE],
+    );
+    const all = await wh.query(`SELECT o.customer_id AS customer, strftime(o.ordered_at, '%Y-%m-%d') AS day FROM orders o WHERE ${counted}`);
+    facts = {
+      repOrders: rep.rows.map((r) => ({ customer: String(r.customer), kind: String(r.kind), day: String(r.day), counted: r.counted === true })),
+      allCounted: all.rows.map((r) => ({ customer: String(r.customer), day: String(r.day) })),
+    };
+  } finally {
+    await wh.close();
+  }
+}
+
+/** Customers with a counted order from ≤ day ≤ to. */
+function buyers(orders: readonly { customer: string; day: string; counted?: boolean }[], from: string, to: string): number {
+  return new Set(orders.filter((o) => o.counted !== false && o.day >= from && o.day <= to).map((o) => o.customer)).size;
+}
+
 beforeAll(async () => {
-  srv = await demoServer({ users: [{ login: 'admin', role: 'admin' }] });
+  srv = await demoServer({
+    users: [
+      { login: 'admin', role: 'admin' },
+      { login: 'rep', role: 'sales_rep', employeeId: DEMO_REP_EMPLOYEE },
+    ],
+    setup: readFacts,
+  });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -47,6 +92,16 @@ async function openCustomersTab(page: Page, tab: string, extra = ''): Promise<vo
   await page.goto(`${srv.url}/customers?tab=${tab}${extra}`);
   await settled(page, 60_000);
 }
+
+/** The period in the page's URL (the shell writes the default one before the page renders). */
+async function periodOf(page: Page): Promise<{ from: string; to: string }> {
+  await page.waitForURL(/[?&]from=\d{4}-\d{2}-\d{2}.*[?&]to=\d{4}-\d{2}-\d{2}/);
+  const q = new URL(page.url()).searchParams;
+  return { from: q.get('from')!, to: q.get('to')! };
+}
+
+/** The demo's orders run 2023-01-01..2025-12-31: a URL without a period opens on the last 12 months of data. */
+const DEFAULT_PERIOD = { from: '2025-01-01', to: '2025-12-31' };
 
 describe('customer analyses, both languages', () => {
   for (const locale of ['zh-CN', 'en'] as const) {
@@ -74,9 +129,19 @@ describe('numbers equal the API', () => {
     const { page, errors, context } = await openTab(browser, { locale: 'en' });
     await signIn(page, srv.url, 'admin');
     await openCustomersTab(page, 'rfm');
-    const api = await apiCall<{ customers: number; params: { asOf: string }; segments: { segment: string; customers: number }[] }>(page, 'POST', '/api/analyses/rfm', {});
-    // Without a period, the as-of date is the data's end (the day after the last order), not today.
-    expect(api.params.asOf).toBe('2026-01-01');
+    // No period in the URL: the last 12 months of data, as of the day after the period (the data's end, not today).
+    const period = await periodOf(page);
+    expect(period).toEqual(DEFAULT_PERIOD);
+    expect(snapshotWindow(period)).toEqual({ from: '2025-01-01', asOf: '2026-01-01' });
+    const api = await apiCall<{ customers: number; params: { asOf: string; from: string | null }; segments: { segment: string; customers: number }[] }>(page, 'POST', '/api/analyses/rfm', snapshotWindow(period));
+    expect(api.params).toMatchObject({ asOf: '2026-01-01', from: '2025-01-01' });
+    // Independently: the customers with a counted order in 2025.
+    expect(api.customers).toBe(buyers(facts.allCounted, period.from, period.to));
+    // The API without a window: all history, as of the data's end too.
+    const all = await apiCall<{ customers: number; params: { asOf: string } }>(page, 'POST', '/api/analyses/rfm', {});
+    expect(all.params.asOf).toBe('2026-01-01');
+    expect(all.customers).toBe(new Set(facts.allCounted.map((o) => o.customer)).size);
+    expect(all.customers).toBeGreaterThan(api.customers);
     const cells = page.locator('[data-testid^=rfm-seg-]');
     expect(await cells.count()).toBe(8);
     const counts = await cells.evaluateAll((els) => els.map((e) => [e.getAttribute('data-testid')!.slice('rfm-seg-'.length), Number(e.getAttribute('data-customers'))] as const));
@@ -94,8 +159,16 @@ describe('numbers equal the API', () => {
     const { page, errors, context } = await openTab(browser, { locale: 'zh-CN' });
     await signIn(page, srv.url, 'admin');
     await openCustomersTab(page, 'cohorts');
-    const api = await apiCall<{ cohorts: { label: string; retention: (number | null)[]; cumulativeRevenuePerCustomer: (number | null)[] }[] }>(page, 'POST', '/api/analyses/cohorts', {});
+    // Cohorts are whole months: those acquired in the period's months, followed to the data's end.
+    const period = await periodOf(page);
+    expect(period).toEqual(DEFAULT_PERIOD);
+    expect(monthWindow(period)).toEqual({ from: '2025-01-01', to: '2026-01-01' });
+    const api = await apiCall<{ cohorts: { cohort: string; label: string; retention: (number | null)[]; cumulativeRevenuePerCustomer: (number | null)[] }[] }>(page, 'POST', '/api/analyses/cohorts', monthWindow(period));
+    expect(api.cohorts.length).toBe(12);
     const first = api.cohorts[0]!;
+    expect(first.cohort.slice(0, 7)).toBe('2025-01');
+    // No cohort of the period is 12 months old yet: the LTV headline is at the oldest age reached (11), not an empty "–".
+    await expect.poll(() => page.locator('.ca-kpis').textContent()).toContain('第 11 月平均 LTV');
     const value = (age: number) => page.locator(`[data-testid=cohort-${first.label}-${age}]`).getAttribute('data-value');
     expect(Number(await value(0))).toBe(first.retention[0]);
     expect(Number(await value(1))).toBe(first.retention[1]);
@@ -156,7 +229,7 @@ describe('save as segment', () => {
     const { page, errors, context } = await openTab(browser, { locale: 'zh-CN' });
     await signIn(page, srv.url, 'admin');
     await openCustomersTab(page, 'value');
-    const matrix = await apiCall<{ types: { valueType: string; customers: number }[] }>(page, 'POST', '/api/analyses/matrix', {});
+    const matrix = await apiCall<{ types: { valueType: string; customers: number }[] }>(page, 'POST', '/api/analyses/matrix', snapshotWindow(await periodOf(page)));
     const first = matrix.types[0]!;
     await page.locator('[data-testid=matrix-table] tbody tr').first().locator('[data-testid=save-segment]').click();
     const dialog = page.locator('[data-testid=save-segment-dialog]');
@@ -171,39 +244,60 @@ describe('save as segment', () => {
 });
 
 describe('scope and states', () => {
-  it('a sales rep analyses only their own customers: in the demo they own B2B accounts without orders, so RFM shows the designed empty state with the server’s reason; no "save as segment"', async () => {
-    const admin = await openTab(browser, { locale: 'en' });
-    await signIn(admin.page, srv.url, 'admin');
-    // A rep who owns customers (the demo's reps own B2B accounts).
-    let owner: string | null | undefined;
-    for (let offset = 0; !owner && offset < 10_000; offset += 1000) {
-      const page1 = await apiCall<{ customers: { owner: string | null }[] }>(admin.page, 'GET', `/api/customers?limit=1000&offset=${offset}`);
-      if (!page1.customers.length) break;
-      owner = page1.customers.find((c) => c.owner)?.owner;
-    }
-    expect(owner).toBeTruthy();
-    await apiCall(admin.page, 'POST', '/api/users', { login: 'rep', password: 'rep initial password', role: 'sales_rep', employeeId: owner });
-    await admin.context.close();
-
+  it('a sales rep analyses only their own customers: their RFM counts exactly the retail members they own with orders in the period; no "save as segment"; before their data, the designed empty state with the server’s reason', async () => {
+    // The demo rep looks after the members of a branch's stores: person customers with counted orders.
+    const mine = facts.repOrders;
+    expect(mine.some((o) => o.counted && o.kind === 'person')).toBe(true);
     const { page, errors, context } = await openTab(browser, { locale: 'zh-CN' });
-    await signIn(page, srv.url, 'rep', 'rep initial password');
-    const mine = await page.evaluate(async () => {
-      const m = /(?:^|;\s*)tm_csrf=([^;]+)/.exec(document.cookie);
-      const res = await fetch('/api/analyses/rfm', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': decodeURIComponent(m?.[1] ?? '') }, body: '{}' });
-      return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
-    });
-    expect(mine.status).toBe(400);
-    expect(mine.body.error?.code).toBe('empty_window');
+    await signIn(page, srv.url, 'rep');
     await openCustomersTab(page, 'rfm', '&seg=important_value');
-    await expect.poll(() => page.locator('.state-empty').textContent()).toContain(mine.body.error!.message);
+    // The default period counts back from the last order day in the rep's scope (GET /api/extent: cancelled orders too).
+    const days = mine.map((o) => o.day).sort();
+    const period = await periodOf(page);
+    expect(period).toEqual(defaultPeriod({ firstDay: days[0]!, lastDay: days[days.length - 1]! }));
+    const expected = buyers(mine, period.from, period.to);
+    expect(expected).toBeGreaterThan(0);
+    // Fewer than everyone's buyers in the same period: the scope applies.
+    expect(expected).toBeLessThan(buyers(facts.allCounted, period.from, period.to));
+    const api = await apiCall<{ customers: number; segments: { segment: string; customers: number }[] }>(page, 'POST', '/api/analyses/rfm', snapshotWindow(period));
+    expect(api.customers).toBe(expected);
+    await page.locator('[data-testid=rfm-selected]').waitFor();
+    const counts = await page.locator('[data-testid^=rfm-seg-]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-testid')!.slice('rfm-seg-'.length), Number(e.getAttribute('data-customers'))] as const));
+    expect(counts).toHaveLength(8);
+    expect(counts.reduce((s, [, n]) => s + n, 0)).toBe(expected);
+    expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(api.segments.map((x) => [x.segment, x.customers])));
+    expect(Number((await page.locator('[data-testid=rfm-total]').textContent())!.replace(/\D/g, ''))).toBe(expected);
+    // No import permission: no "save as segment", neither on the selected segment nor anywhere else.
     expect(await page.locator('[data-testid=save-segment]').count()).toBe(0);
     await screenshot(page, 'customers-rfm-rep-zh-CN');
+    // The other analyses of the rep's few customers render too (no crash on sparse data, e.g. empty segments).
+    for (const tab of TABS.filter((t) => t !== 'rfm')) {
+      await openCustomersTab(page, tab);
+      await page.locator(READY[tab]).first().waitFor({ timeout: 60_000 });
+      expect(await page.locator('.state-error').count(), tab).toBe(0);
+      expect(await page.locator('[data-testid=save-segment]').count(), tab).toBe(0);
+      await screenshot(page, `customers-${tab}-rep-zh-CN`);
+    }
+
+    // A period before the rep's first order: the server says why, and the tab shows it in the designed empty state.
+    const before = { from: '2020-01-01', to: '2020-12-31' };
+    const empty = await page.evaluate(async (body) => {
+      const m = /(?:^|;\s*)tm_csrf=([^;]+)/.exec(document.cookie);
+      const res = await fetch('/api/analyses/rfm', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': decodeURIComponent(m?.[1] ?? '') }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
+    }, snapshotWindow(before));
+    expect(empty.status).toBe(400);
+    expect(empty.body.error?.code).toBe('empty_window');
+    await openCustomersTab(page, 'rfm', `&from=${before.from}&to=${before.to}`);
+    await expect.poll(() => page.locator('.state-empty').textContent()).toContain(empty.body.error!.message);
+    expect(await page.locator('[data-testid=save-segment]').count()).toBe(0);
+    await screenshot(page, 'customers-rfm-rep-empty-zh-CN');
     // The browser logs the expected 400 as a failed resource load; nothing else may appear.
     expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
     await context.close();
   });
 
-  it('a viewer (all rows, no import permission) sees the full RFM grid but no "save as segment"', async () => {
+  it('a viewer (all rows, no import permission) sees the full RFM grid of all history but no "save as segment"', async () => {
     const admin = await openTab(browser, { locale: 'en' });
     await signIn(admin.page, srv.url, 'admin');
     await apiCall(admin.page, 'POST', '/api/users', { login: 'viewer', password: 'viewer initial password', role: 'viewer' });
@@ -211,10 +305,12 @@ describe('scope and states', () => {
     await admin.context.close();
     const { page, errors, context } = await openTab(browser, { locale: 'en' });
     await signIn(page, srv.url, 'viewer', 'viewer initial password');
-    await openCustomersTab(page, 'rfm', '&seg=important_value');
+    // All history, asked for explicitly: the data's first to last order day, the API's default window.
+    await openCustomersTab(page, 'rfm', '&seg=important_value&from=2023-01-01&to=2025-12-31');
     await page.locator('[data-testid=rfm-selected]').waitFor();
     const counts = await page.locator('[data-testid^=rfm-seg-]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-customers'))));
     expect(counts.reduce((a, n) => a + n, 0)).toBe(all.customers);
+    expect(all.customers).toBe(new Set(facts.allCounted.map((o) => o.customer)).size);
     expect(await page.locator('[data-testid=save-segment]').count()).toBe(0);
     for (const tab of ['value', 'clusters', 'lifecycle'] as const) {
       await openCustomersTab(page, tab);

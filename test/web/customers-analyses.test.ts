@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averageCurve, cohortValues, heatColor, keyOf, monthWindow, nextDay, nextMonthStart, snapshotWindow, yearBefore, type Cohort } from '../../web/src/pages/customers/analysis-logic.js';
+import { averageCurve, cohortValues, heatColor, keyOf, ltvAt, monthWindow, nextDay, nextMonthStart, snapshotWindow, yearBefore, type Cohort } from '../../web/src/pages/customers/analysis-logic.js';
 
 describe('the shared period as an analysis window', () => {
   it('snapshot analyses: orders from `from` and before the day after `to`; nothing set → the API default (data end)', () => {
@@ -39,6 +39,13 @@ describe('cohort heatmap', () => {
     expect(curve[2]).toBeCloseTo(0.2);
     expect(averageCurve([], 'retention', 2)).toEqual([null, null]);
     expect(cohortValues(c(1, [1, 0.5]), 'ltv')).toEqual([100, 50]);
+  });
+  it('LTV headline: at month 12, or at the oldest age reached when no cohort is 12 months old yet', () => {
+    const twelve = Array.from({ length: 13 }, (_, a) => a / 12);
+    expect(ltvAt([c(10, twelve)], 12)).toEqual({ age: 12, value: 100 });
+    expect(ltvAt([c(10, [1, 0.5, 0.2]), c(30, [1, 0.1, null])], 12)).toEqual({ age: 2, value: 20 });
+    expect(ltvAt([c(10, [1])], 12)).toEqual({ age: 12, value: null });
+    expect(ltvAt([], 12)).toEqual({ age: 12, value: null });
   });
   it('colours from white to blue, none for a missing value', () => {
     expect(heatColor(null, 1)).toBeUndefined();

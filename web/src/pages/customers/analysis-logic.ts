@@ -96,3 +96,14 @@ export function averageCurve(cohorts: readonly Cohort[], metric: CohortMetric, a
   });
 }
 
+
+/**
+ * The average LTV at month `age`, or at the oldest age some cohort has reached when none has reached `age` yet (the
+ * default period, the last 12 months, holds cohorts aged 0–11 only): the headline is never an empty "–" just because
+ * the period is a year.
+ */
+export function ltvAt(cohorts: readonly Cohort[], age: number): { age: number; value: number | null } {
+  const curve = averageCurve(cohorts, 'ltv', age + 1);
+  for (let a = age; a > 0; a--) if (curve[a] !== null && curve[a] !== undefined) return { age: a, value: curve[a]! };
+  return { age, value: null };
+}

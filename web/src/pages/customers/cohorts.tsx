@@ -11,6 +11,7 @@ import { Chart } from '../../charts/Chart.js';
 import type { EChartsOption } from '../../charts/echarts.js';
 import { formatMoney, formatNumber, formatPercent } from '../../i18n/format.js';
 import type { Locale } from '../../i18n/index.js';
+import { ltvAt } from './analysis-logic.js';
 import { AnalysisState, FiltersNote, Kpi, monthWindow, RunFooter, Switch, useAnalysis, type RunInfo } from './analysis-common.js';
 import { useAm } from './analyses-messages.js';
 import './customers.css';
@@ -74,7 +75,7 @@ function CohortView({ r, metric, ages, fmt, locale }: { r: CohortResult; metric:
   };
   const m1 = averageCurve(r.cohorts, 'retention', 2)[1] ?? null;
   const m3 = averageCurve(r.cohorts, 'retention', 4)[3] ?? null;
-  const ltv12 = averageCurve(r.cohorts, 'ltv', 13)[12] ?? null;
+  const ltv = ltvAt(r.cohorts, 12);
   return (
     <>
       <div className="ca-kpis">
@@ -82,7 +83,7 @@ function CohortView({ r, metric, ages, fmt, locale }: { r: CohortResult; metric:
         <Kpi label={m('cohort.count')} value={formatNumber(r.cohorts.length, locale)} />
         <Kpi label={m('cohort.m1')} value={formatPercent(m1, locale)} />
         <Kpi label={m('cohort.m3')} value={formatPercent(m3, locale)} />
-        <Kpi label={m('cohort.ltv12')} value={formatMoney(ltv12, locale, true)} />
+        <Kpi label={m('cohort.ltvAt', { n: String(ltv.age) })} value={formatMoney(ltv.value, locale, true)} />
       </div>
       <Card title={m('cohort.curve', { metric: m(`cohort.${metric}`) })}>
         <Chart option={curve} height={220} ariaLabel={m('cohort.curve', { metric: m(`cohort.${metric}`) })} />

@@ -39,6 +39,9 @@ interface MembersResult extends RunInfo {
 export function migrationSankey(mig: Migration, name: (t: string) => string, startLabel: string, endLabel: string): EChartsOption {
   const left = (t: string) => `${name(t)} · ${startLabel}`;
   const right = (t: string) => `${name(t)} · ${endLabel}`;
+  // Node names carry the date (left and right must differ); the labels show the tier only — the caption and the
+  // tooltip say which date, and the long right-hand labels no longer run off the chart.
+  const shown = new Map<string, string>(mig.labels.flatMap((t) => [[left(t), name(t)] as const, [right(t), name(t)] as const]));
   const links: { source: string; target: string; value: number }[] = [];
   const used = new Set<string>();
   mig.counts.forEach((row, i) =>
@@ -62,6 +65,7 @@ export function migrationSankey(mig: Migration, name: (t: string) => string, sta
         bottom: 8,
         nodeGap: 12,
         emphasis: { focus: 'adjacency' },
+        label: { formatter: (p: { name: string }) => shown.get(p.name) ?? p.name },
         lineStyle: { color: 'gradient', opacity: 0.35 },
         data: [
           ...mig.labels.flatMap((t, i) => (used.has(`L${i}`) ? [{ name: left(t), itemStyle: { color: color(i, t) } }] : [])),
