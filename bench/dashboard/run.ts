@@ -3,7 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page, type Request } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
+import { launchChromium, openTab } from '../../src/testing/browser.js';
 import { MetaStore, metaPathOf, newPasswordHash } from '../../src/accounts/index.js';
 import { demoWarehouse } from '../demo-warehouse.js';
 
@@ -35,29 +36,6 @@ const SWITCH = Number(process.env.BENCH_SWITCH ?? 5);
 const LOGIN = 'bench_admin';
 const PASSWORD = 'bench dashboard password';
 const DIST_WEB = resolve('dist/web');
-
-const CHROMIUM = process.env.TIDEMARK_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
-
-function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-}
-
-/** As the harness's openTab: a fresh context (no cookies, no cache) recording console errors and 5xx answers. */
-async function openTab(browser: Browser, opts: { locale: 'zh-CN' | 'en' }) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: opts.locale, timezoneId: 'Asia/Shanghai' });
-  await context.addInitScript(`window.localStorage.setItem('tidemark.locale', ${JSON.stringify(opts.locale)})`);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('response', (r) => {
-    if (r.status() >= 500) errors.push(`HTTP ${r.status()} ${r.url()}`);
-  });
-  return { context, page, errors };
-}
 
 const out = join(process.cwd(), 'bench', 'out', 'dashboard');
 mkdirSync(out, { recursive: true });

@@ -5,17 +5,15 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { hashPassword, MetaStore, metaPathOf, type NewUser } from '../../src/accounts/index.js';
 import { generateDemo } from '../../src/demo/index.js';
 import { loadCatalog } from '../../src/metrics/catalog/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { scratch } from '../../src/testing/index.js';
+export { CHROMIUM, CHROMIUM_ARGS, launchChromium, openTab, type Tab } from '../../src/testing/browser.js';
 import { openWarehouse } from '../../src/warehouse/index.js';
 
-export const CHROMIUM = process.env.TIDEMARK_CHROMIUM ?? '/usr/bin/chromium';
-/** What chromium needs on this machine (and in CI, as root in a container). */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 export const DASHBOARD_DIR = resolve('dist/web');
 export const SCREENSHOT_DIR = resolve('.tmp/screenshots');
 export const PASSWORD = 'tidemark demo 2026';
@@ -61,39 +59,6 @@ export async function demoServer(opts: { customers?: number; seed?: number; user
       s.cleanup();
     },
   };
-}
-
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium fonts-noto-cjk; .ci/run does) or set TIDEMARK_CHROMIUM`);
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-}
-
-export interface Tab {
-  readonly context: BrowserContext;
-  readonly page: Page;
-  /** Console errors, uncaught exceptions and failed requests (5xx, or 4xx the test did not expect) seen so far. */
-  readonly errors: string[];
-}
-
-/** A fresh browser context (no cookies) at 1280×800 in a fixed time zone, recording every console error. */
-export async function openTab(browser: Browser, opts: { locale?: 'zh-CN' | 'en'; viewport?: { width: number; height: number } } = {}): Promise<Tab> {
-  const context = await browser.newContext({
-    viewport: opts.viewport ?? { width: 1280, height: 800 },
-    locale: opts.locale ?? 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    acceptDownloads: true,
-  });
-  if (opts.locale) await context.addInitScript((l) => window.localStorage.setItem('tidemark.locale', l), opts.locale);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('response', (r) => {
-    if (r.status() >= 500) errors.push(`HTTP ${r.status()} ${r.url()}`);
-  });
-  return { context, page, errors };
 }
 
 export async function signIn(page: Page, url: string, login: string, password = PASSWORD): Promise<void> {

@@ -1,7 +1,8 @@
 import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
 import { PageHeader } from '../../components/Card.js';
 import { Loading } from '../../components/States.js';
-import { setParams, useLocation } from '../../app/router.js';
+import { useLocation } from '../../app/router.js';
+import { TabbedView } from '../../components/Tabs.js';
 import { useT } from '../../i18n/index.js';
 import { useM } from './messages.js';
 
@@ -32,21 +33,10 @@ export default function CustomersPage() {
       </Suspense>
     );
   }
-  const tab = (TABS as readonly string[]).includes(loc.search.get('tab') ?? '') ? (loc.search.get('tab') as Tab) : 'rfm';
-  const Tab = TAB_COMPONENTS[tab];
   return (
     <>
       <PageHeader title={t('nav.customers')} />
-      <div className="tabs" role="tablist">
-        {TABS.map((k) => (
-          <button key={k} type="button" role="tab" aria-selected={k === tab} className={`tab${k === tab ? ' active' : ''}`} data-testid={`tab-${k}`} onClick={() => setParams({ tab: k }, { replace: false })}>
-            {m(`tab.${k}`)}
-          </button>
-        ))}
-      </div>
-      <Suspense fallback={<Loading />}>
-        <Tab />
-      </Suspense>
+      <TabbedView tabs={TABS} views={TAB_COMPONENTS} label={(k) => m(`tab.${k}`)} />
     </>
   );
 }
