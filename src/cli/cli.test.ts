@@ -426,4 +426,8 @@ describe('start', () => {
   it('refuses a bad --port, naming the flag', async () => {
     await usageError(['start', '--db', DB, '--port', 'x'], /--port/);
   });
+
+  it('refuses an address this machine does not have, naming --host (203.0.113.7 is TEST-NET-3, never local)', async () => {
+    await usageError(['start', '--db', DB, '--port', '0', '--host', '203.0.113.7'], /--host: cannot listen on 203\.0\.113\.7/);
+  });
 });

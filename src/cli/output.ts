@@ -426,3 +426,16 @@ export async function runProgram(program: Command, argv: readonly string[]): Pro
     return reportError(e);
   }
 }
+
+/** Waits for Ctrl-C (SIGINT) or SIGTERM. */
+export function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

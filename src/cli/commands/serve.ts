@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { metaPathOf } from '../../accounts/index.js';
 import { startServer } from '../../server/serve.js';
-import { addCommonOptions, dbPathOf, parsePositiveInt, write, type CommonOptions } from '../output.js';
+import { addCommonOptions, dbPathOf, parsePositiveInt, untilStopped, write, type CommonOptions } from '../output.js';
 import { catalogPath, openCatalog } from './analysis.js';
 
 interface ServeOpts extends CommonOptions {
@@ -35,15 +35,7 @@ export function registerServe(program: Command, version: string): void {
         (users === 0 ? 'No users yet: create the first admin with `tidemark user add LOGIN --role admin`.\n' : ''),
       process.stderr,
     );
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    await untilStopped();
     await server.close();
   });
 }

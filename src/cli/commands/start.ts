@@ -10,7 +10,7 @@ import { overview, type Overview } from '../../overview/index.js';
 import { startServer, type RunningServer } from '../../server/serve.js';
 import { openWarehouse } from '../../warehouse/duckdb.js';
 import type { Warehouse } from '../../warehouse/port.js';
-import { addCommonOptions, dbPathOf, formatNumber, parsePositiveInt, printJson, Progress, UsageError, wantJson, write, type CommonOptions } from '../output.js';
+import { addCommonOptions, dbPathOf, formatNumber, parsePositiveInt, printJson, Progress, untilStopped, UsageError, wantJson, write, type CommonOptions } from '../output.js';
 import { openCatalog } from './analysis.js';
 import { renderOverview } from './overview.js';
 import { existingTables } from './status.js';
@@ -216,19 +216,6 @@ export function renderServing(s: Serving, host: string): string {
     out += `Sign in with your accounts (${s.accounts}).${s.note ? ` No demo accounts: ${s.note}.` : ''}\n`;
   }
   return out;
-}
-
-/** Waits for Ctrl-C (SIGINT) or SIGTERM. */
-function untilStopped(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 interface StartOpts extends CommonOptions {

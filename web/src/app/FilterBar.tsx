@@ -1,6 +1,6 @@
 import { dimensionLabel, dimensionValueLabel, useDimensions } from '../api/dimensions.js';
 import { defineMessages } from '../i18n/index.js';
-import { clearFilters, setFilter, setPeriod, useDefaultPeriod, useShared } from './filters.js';
+import { clearFilters, setFilter, setPeriod, useExtent, useShared } from './filters.js';
 import { presetsFor, type Preset } from './period.js';
 import { useSession } from './session.js';
 
@@ -32,7 +32,7 @@ export function FilterBar() {
   const dims = useDimensions();
   const s = useShared();
   const { me } = useSession();
-  const { extent } = useDefaultPeriod(me.login);
+  const { extent } = useExtent(me.login);
   const ps = presetsFor(extent);
   const active = ps.find((p) => p.from === s.from && p.to === s.to)?.key ?? '';
   const presetLabel = (p: Preset) => (p.key === 'thisYear' || p.key === 'lastYear' ? m(p.key, { year: p.year }) : t(`filters.${p.key}`));
